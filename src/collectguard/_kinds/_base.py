@@ -1,0 +1,71 @@
+"""What every rule kind provides, and what the engine hands it.
+
+A rule kind is one module with one ``KIND = Kind(...)``: its name (what users
+write as ``kind:``), what it judges (an attempt or a text), a pydantic model of its
+parameters that forbids unknown keys, and a ``compile`` that turns validated
+parameters into a check. The engine, not the kind, stamps rule id, severity,
+message, citation and policy identity on what the check finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+Subject = Literal["attempt", "text"]
+
+
+class Params(BaseModel):
+    """Base of every kind's parameter model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a check found against the attempt or text.
+
+    ``retry_at`` (attempt rules): the earliest instant at or after which this rule
+    alone could allow the same attempt with the same history, or ``None`` when no
+    wait helps. Text rules leave it ``None``.
+    """
+
+    evidence: Mapping[str, Any]
+    retry_at: datetime | None = None
+
+
+class AttemptCheck(Protocol):
+    def check(self, ctx: Any, at: datetime) -> Finding | None:
+        """Judge the attempt as if made at instant ``at`` (aware, UTC). None: allowed."""
+
+    def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
+        """The values this rule compared, for ``--explain``."""
+
+
+class TextCheck(Protocol):
+    def check(self, note: Any) -> Finding | None:
+        """Judge a note (``note.text``, ``note.normalized``, ``note.context``). None: clean."""
+
+    def explain(self, note: Any) -> dict[str, Any]:
+        """Matched terms and the exceptions that cleared them, for ``--explain``."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    subject: Subject
+    params: type[Params]
+    compile: Callable[[Any, "CompileEnv"], Any]
+    summary: str
+
+
+@dataclass(frozen=True)
+class CompileEnv:
+    """What a kind may know of the policy while compiling a rule."""
+
+    rule_id: str
+    default_timezone: str
