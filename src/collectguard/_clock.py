@@ -137,3 +137,17 @@ def start_of_day(day: date, tz: ZoneInfo, after: datetime) -> datetime:
 
 def seconds_later(at: datetime, seconds: int = 1) -> datetime:
     return at + _ONE_SECOND * seconds
+
+
+_EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=4096)
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant (UTC) whose local date in ``tz`` is ``day``.
+
+    Usually local midnight; where a transition skips midnight, the transition itself.
+    """
+    found = first_instant_at_wall(day, time(0), tz, _EPOCH)
+    assert found is not None  # after the epoch, every local day has a first instant
+    return found

@@ -18,14 +18,21 @@ class PolicyError(CollectguardError):
     """A policy file cannot be loaded; the message names the place and the fix."""
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 column: int | None = None, hint: str | None = None, check: str = "schema") -> None:
+                 column: int | None = None, hint: str | None = None, check: str = "schema",
+                 level: str = "error") -> None:
         self.message = message
+        self.level = level
         self.path = path
         self.line = line
         self.column = column
         self.hint = hint
         self.check = check
         super().__init__(self.one_line())
+
+    def at(self, path: str | None, line: int | None, column: int | None) -> "PolicyError":
+        """The same problem, placed."""
+        return PolicyError(self.message, path=path, line=line, column=column, hint=self.hint,
+                           check=self.check, level=self.level)
 
     def one_line(self) -> str:
         where = self.path or "<policy>"

@@ -1,0 +1,190 @@
+"""Reading attempts, history entries and note contexts: fast, strict, one clear line per problem.
+
+A pre-call check runs before every dial, so an attempt given as a plain dict is read by
+hand here (a full model validation costs more than the decision itself) with the same
+rules as the pydantic models in ``_models``: unknown keys, missing fields, unknown
+channels and naive or unreadable times are errors, never a silent allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from difflib import get_close_matches
+from typing import Any
+
+from pydantic import BaseModel
+
+from ._clock import ClockError, instant, zone
+from ._errors import InputError
+from ._models import Attempt, HistoryEntry, NoteContext
+from ._vocab import CHANNELS, OUTCOMES, PARTIES, RELATIONS
+
+_ATTEMPT_FIELDS = frozenset(Attempt.model_fields)
+_HISTORY_FIELDS = frozenset(HistoryEntry.model_fields)
+_CONTEXT_FIELDS = frozenset(NoteContext.model_fields)
+_CHANNELS = frozenset(CHANNELS)
+_PARTIES = frozenset(PARTIES)
+_RELATIONS = frozenset(RELATIONS)
+OUTCOME_SET = frozenset(OUTCOMES)
+
+
+class Subject:
+    """An attempt as the rules see it: times in UTC, zones resolved, facts a dict."""
+
+    __slots__ = ("at", "channel", "party", "relation", "contact", "account", "party_id",
+                 "client", "zones", "facts")
+
+    def __init__(self, at: datetime, channel: str, party: str, relation: str | None, contact: str,
+                 account: str | None, party_id: str | None, client: str | None,
+                 zones: tuple[Any, ...], facts: Mapping[str, Any]) -> None:
+        self.at = at
+        self.channel = channel
+        self.party = party
+        self.relation = relation
+        self.contact = contact
+        self.account = account
+        self.party_id = party_id
+        self.client = client
+        self.zones = zones
+        self.facts = facts
+
+
+class NoteSubject:
+    """A note's context as the rules see it."""
+
+    __slots__ = ("party", "relation", "channel", "client", "facts")
+
+    def __init__(self, party: str, relation: str | None, channel: str | None, client: str | None,
+                 facts: Mapping[str, Any]) -> None:
+        self.party = party
+        self.relation = relation
+        self.channel = channel
+        self.client = client
+        self.facts = facts
+
+
+def _as_mapping(value: Any, where: str, what: str) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, BaseModel):
+        return {name: getattr(value, name) for name in type(value).model_fields}
+    raise InputError(f"{where}: expected {what}, got {type(value).__name__}")
+
+
+def _unknown_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            close = get_close_matches(str(key), sorted(allowed), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(sorted(allowed))
+            raise InputError(f"{where}.{key}: unknown field ({hint})")
+
+
+def _choice(value: Any, allowed: frozenset[str], where: str, what: str) -> str:
+    if value in allowed and isinstance(value, str):
+        return value
+    if value is None:
+        raise InputError(f"{where}: missing {what} (one of: {', '.join(sorted(allowed))})")
+    raise InputError(f"{where}: unknown {what} {value!r} (use one of: {', '.join(sorted(allowed))})")
+
+
+def _optional_text(value: Any, where: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise InputError(f"{where}: expected a string, got {type(value).__name__}")
+
+
+def read_time(value: Any, where: str) -> datetime:
+    if value is None:
+        raise InputError(f"{where}: missing (an ISO 8601 date-time with offset, e.g. 2026-11-23T21:30:00+08:00)")
+    try:
+        return instant(value)
+    except ClockError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def read_zones(value: Any, default: tuple[Any, ...], where: str) -> tuple[Any, ...]:
+    if value is None:
+        return default
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise InputError(f"{where}: expected an IANA zone name or a non-empty list of them")
+    try:
+        return tuple(zone(n) for n in names)
+    except ClockError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def read_attempt(value: Any, default_zones: tuple[Any, ...], where: str = "attempt") -> Subject:
+    data = _as_mapping(value, where, "an object with at, channel, party and contact")
+    _unknown_keys(data, _ATTEMPT_FIELDS, where)
+    contact = data.get("contact")
+    if not isinstance(contact, str) or not contact:
+        raise InputError(f"{where}.contact: missing or empty (the number or address to be contacted)")
+    relation = data.get("relation")
+    if relation is not None:
+        _choice(relation, _RELATIONS, f"{where}.relation", "relation")
+    facts = data.get("facts") or {}
+    if not isinstance(facts, Mapping):
+        raise InputError(f"{where}.facts: expected an object of case facts")
+    return Subject(
+        at=read_time(data.get("at"), f"{where}.at"),
+        channel=_choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel"),
+        party=_choice(data.get("party"), _PARTIES, f"{where}.party", "party"),
+        relation=relation,
+        contact=contact,
+        account=_optional_text(data.get("account"), f"{where}.account"),
+        party_id=_optional_text(data.get("party_id"), f"{where}.party_id"),
+        client=_optional_text(data.get("client"), f"{where}.client"),
+        zones=read_zones(data.get("timezone"), default_zones, f"{where}.timezone"),
+        facts=facts,
+    )
+
+
+def read_history(value: Any) -> list[Any]:
+    """History must be a list; its entries are read lazily, by the rules that need them."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return value if isinstance(value, list) else list(value)
+    raise InputError(f"history: expected a list of contact records, got {type(value).__name__}")
+
+
+def history_entry(value: Any, index: int) -> Mapping[str, Any]:
+    if type(value) is dict:
+        return value
+    return _as_mapping(value, f"history[{index}]", "a contact record")
+
+
+def check_history_entry(data: Mapping[str, Any], index: int) -> None:
+    """Full field check of one entry a rule counts (done once per entry per check)."""
+    where = f"history[{index}]"
+    _unknown_keys(data, _HISTORY_FIELDS, where)
+    _choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel")
+    outcome = data.get("outcome")
+    if outcome is not None:
+        _choice(outcome, OUTCOME_SET, f"{where}.outcome", "outcome")
+    party = data.get("party")
+    if party is not None:
+        _choice(party, _PARTIES, f"{where}.party", "party")
+
+
+def read_context(value: Any, where: str = "context") -> NoteSubject:
+    data = _as_mapping(value if value is not None else {}, where, "an object with party and facts")
+    _unknown_keys(data, _CONTEXT_FIELDS, where)
+    relation = data.get("relation")
+    if relation is not None:
+        _choice(relation, _RELATIONS, f"{where}.relation", "relation")
+    channel = data.get("channel")
+    if channel is not None:
+        _choice(channel, _CHANNELS, f"{where}.channel", "channel")
+    facts = data.get("facts") or {}
+    if not isinstance(facts, Mapping):
+        raise InputError(f"{where}.facts: expected an object of case facts")
+    return NoteSubject(
+        party=_choice(data.get("party"), _PARTIES, f"{where}.party", "party"),
+        relation=relation,
+        channel=channel,
+        client=_optional_text(data.get("client"), f"{where}.client"),
+        facts=facts,
+    )

@@ -1,0 +1,59 @@
+"""``fact-block``: no contact while the case facts say so; no wait helps.
+
+    - id: stop-contact
+      kind: fact-block
+      params:
+        facts: {stop_contact: true}
+
+The rule fires when every listed fact matches: a value to equal, or a test
+``{present: true}``, ``{in: [...]}``, ``{not: ...}``. Its ``next_allowed_at`` is null: only a
+change of the facts (a new instruction from the creditor) can allow the contact.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Union
+
+from pydantic import Field
+
+from .._conditions import Condition, FactTest, Scalar
+from ._base import CompileEnv, Finding, Kind, Params
+
+
+class FactBlockParams(Params):
+    facts: dict[str, Union[FactTest, Scalar]] = Field(
+        min_length=1, description="the facts that block contact when they all match")
+
+
+class FactBlock:
+    __slots__ = ("condition", "names")
+
+    def __init__(self, params: FactBlockParams) -> None:
+        self.condition = Condition(facts=params.facts)
+        self.names = tuple(params.facts)
+
+    def _values(self, ctx: Any) -> dict[str, Any]:
+        facts = ctx.subject.facts
+        return {name: facts.get(name) for name in self.names}
+
+    def check(self, ctx: Any, at: datetime) -> Finding | None:
+        if not self.condition.matches(ctx.subject):
+            return None
+        return Finding(evidence={"facts": self._values(ctx)}, retry_at=None)
+
+    def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
+        return {"facts": self._values(ctx), "blocks_when": self.condition.describe()}
+
+
+def _compile(params: FactBlockParams, env: CompileEnv) -> FactBlock:
+    return FactBlock(params)
+
+
+KIND = Kind(
+    name="fact-block",
+    subject="attempt",
+    params=FactBlockParams,
+    compile=_compile,
+    summary="no contact while the case facts match (stop-contact, complaint, ...)",
+)

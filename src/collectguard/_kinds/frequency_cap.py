@@ -1,0 +1,230 @@
+"""``frequency-cap``: at most ``max`` contacts of a kind within a window.
+
+    - id: third-party-hourly-cap
+      kind: frequency-cap
+      when: {parties: [third_party], channels: [call]}
+      params:
+        max: 2
+        window: {rolling: 60m}          # or {calendar: day|week|month}, or {calendar_days: 7}
+        same: [contact]                 # count history on the same contact (account, party_id)
+        count: {channels: [call], outcomes_not: [answered]}
+
+The attempt is denied when the entries counted plus the attempt itself exceed ``max``.
+
+- ``rolling: D`` counts entries in (at - D, at].
+- ``calendar: day|week|month`` counts entries on the attempt's local calendar day, ISO
+  week (Monday first) or month in the recipient's zone, later entries of that period
+  included; every candidate zone is checked.
+- ``calendar_days: N`` counts entries on the attempt's local day and the N-1 days before
+  it ("7 calls in 7 consecutive days").
+
+An entry whose outcome was not recorded is counted as if it had the outcome that counts.
+Instants are compared in UTC and period edges are the first instants of local days, so
+DST transitions and history given in other UTC offsets need no special case.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from datetime import datetime, timedelta
+from typing import Any, Literal, Union
+
+from pydantic import Field, PositiveInt, field_validator, model_validator
+
+from .._clock import day_start, duration
+from .._errors import InputError
+from .._history import CountFilter
+from .._vocab import Channel, Outcome, Party
+from ._base import CompileEnv, Finding, Kind, Params
+
+# How far ahead the search for an open slot looks before saying no wait helps.
+_HORIZON = timedelta(days=400)
+
+
+class Window(Params):
+    rolling: Union[str, None] = Field(None, description="a span ending at the attempt: 60m, 1h, 7d")
+    calendar: Union[Literal["day", "week", "month"], None] = Field(
+        None, description="the attempt's local calendar day, ISO week or month")
+    calendar_days: Union[PositiveInt, None] = Field(
+        None, description="the attempt's local day and the days before it, N days in all")
+
+    @field_validator("rolling")
+    @classmethod
+    def _span(cls, value: str | None) -> str | None:
+        if value is not None:
+            duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Window":
+        given = [name for name in ("rolling", "calendar", "calendar_days") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of rolling, calendar or calendar_days "
+                             f"(got {', '.join(given) or 'none'})")
+        return self
+
+
+class Counted(Params):
+    channels: Union[list[Channel], None] = Field(None, description="only entries on these channels")
+    parties: Union[list[Party], None] = Field(None, description="only entries recorded for these parties")
+    outcomes: Union[list[Outcome], None] = Field(None, description="only entries with these outcomes")
+    outcomes_not: Union[list[Outcome], None] = Field(None, description="only entries without these outcomes")
+
+    @model_validator(mode="after")
+    def _one_outcome_list(self) -> "Counted":
+        if self.outcomes is not None and self.outcomes_not is not None:
+            raise ValueError("give outcomes or outcomes_not, not both")
+        return self
+
+
+class FrequencyCapParams(Params):
+    max: PositiveInt = Field(description="the most contacts allowed in the window, this one included")
+    window: Window
+    same: list[Literal["contact", "account", "party_id"]] = Field(
+        default_factory=lambda: ["contact"], min_length=1,
+        description="history counts when it has the attempt's value of each of these fields")
+    count: Counted = Field(default_factory=Counted, description="which history entries count")
+
+
+def _outcomes(counted: Counted) -> frozenset[str] | None:
+    from .._vocab import OUTCOMES
+
+    if counted.outcomes is not None:
+        return frozenset(counted.outcomes)
+    if counted.outcomes_not is not None:
+        return frozenset(OUTCOMES) - frozenset(counted.outcomes_not)
+    return None
+
+
+class FrequencyCap:
+    __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label")
+
+    def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
+        self.limit = params.max
+        self.same = tuple(params.same)
+        c = params.count
+        self.filter = CountFilter(
+            frozenset(c.channels) if c.channels is not None else None,
+            frozenset(c.parties) if c.parties is not None else None,
+            _outcomes(c),
+        )
+        self.rule_id = rule_id
+        w = params.window
+        self.span = duration(w.rolling) if w.rolling else None
+        self.calendar = w.calendar
+        self.days = w.calendar_days
+        self.label = (f"rolling {w.rolling}" if w.rolling else
+                      f"calendar {w.calendar}" if w.calendar else f"{w.calendar_days} calendar days")
+
+    # -- what is counted --------------------------------------------------------------
+
+    def _times(self, ctx: Any) -> tuple[list[datetime], list[int]]:
+        subject = ctx.subject
+        values = []
+        for name in self.same:
+            value = getattr(subject, name)
+            if value is None:
+                raise InputError(f"attempt.{name}: missing; rule '{self.rule_id}' counts history "
+                                 f"by {name}")
+            values.append(value)
+        return ctx.history.counted(self.same, tuple(values), self.filter, self.rule_id)
+
+    def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
+        """[start, end) of the calendar period holding ``at`` in zone ``tz``."""
+        today = at.astimezone(tz).date()
+        if self.calendar == "day":
+            first, after = today, today + timedelta(days=1)
+        elif self.calendar == "week":
+            first = today - timedelta(days=today.weekday())
+            after = first + timedelta(days=7)
+        elif self.calendar == "month":
+            first = today.replace(day=1)
+            after = (first + timedelta(days=32)).replace(day=1)
+        else:
+            first, after = today - timedelta(days=self.days - 1), today + timedelta(days=1)
+        return day_start(first, tz), day_start(after, tz)
+
+    def _counted_at(self, times: list[datetime], at: datetime, tz: Any) -> tuple[int, int]:
+        """Slice [lo, hi) of ``times`` counted at ``at``."""
+        if self.span is not None:
+            return bisect_right(times, at - self.span), bisect_right(times, at)
+        start, end = self._period(at, tz)
+        return bisect_left(times, start), bisect_left(times, end)
+
+    def _over(self, times: list[datetime], at: datetime, tz: Any) -> bool:
+        lo, hi = self._counted_at(times, at, tz)
+        return hi - lo + 1 > self.limit
+
+    def _next_candidate(self, times: list[datetime], at: datetime, tz: Any) -> datetime | None:
+        """The earliest instant after ``at`` at which this zone's count may have dropped."""
+        if self.span is not None:
+            lo, _ = self._counted_at(times, at, tz)
+            # The count drops only when an entry leaves the window, at entry + span.
+            for entry in times[lo:]:
+                leaves = entry + self.span
+                if leaves > at and not self._over(times, leaves, tz):
+                    return leaves
+            return None
+        if self.calendar is not None:
+            candidate = self._period(at, tz)[1]
+        else:
+            candidate = day_start(at.astimezone(tz).date() + timedelta(days=1), tz)
+        return candidate
+
+    def _retry(self, times: list[datetime], at: datetime, zones: tuple[Any, ...]) -> datetime | None:
+        horizon = at + _HORIZON
+        while at < horizon:
+            over = [tz for tz in zones if self._over(times, at, tz)]
+            if not over:
+                return at
+            steps = [self._next_candidate(times, at, tz) for tz in over]
+            if any(step is None for step in steps):
+                return None
+            at = max(steps)  # type: ignore[type-var]
+        return None
+
+    # -- the check --------------------------------------------------------------------
+
+    def check(self, ctx: Any, at: datetime) -> Finding | None:
+        times, indexes = self._times(ctx)
+        zones = ctx.subject.zones if self.span is None else ctx.subject.zones[:1]
+        over = [tz for tz in zones if self._over(times, at, tz)]
+        if not over:
+            return None
+        lo, hi = self._counted_at(times, at, over[0])
+        return Finding(evidence={
+            "count": hi - lo,
+            "max": self.limit,
+            "window": self.label,
+            **self._window_bounds(at, over[0]),
+            "counted": sorted(indexes[lo:hi]),
+        }, retry_at=self._retry(times, at, zones))
+
+    def _window_bounds(self, at: datetime, tz: Any) -> dict[str, str]:
+        if self.span is not None:
+            return {"window_from": (at - self.span).astimezone(tz).isoformat(),
+                    "window_until": at.astimezone(tz).isoformat()}
+        start, end = self._period(at, tz)
+        return {"window_from": start.astimezone(tz).isoformat(), "window_until": end.astimezone(tz).isoformat()}
+
+    def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
+        times, indexes = self._times(ctx)
+        tz = ctx.subject.zones[0]
+        lo, hi = self._counted_at(times, at, tz)
+        return {"count": hi - lo, "max": self.limit, "window": self.label, **self._window_bounds(at, tz),
+                "counted": sorted(indexes[lo:hi]), "same": list(self.same)}
+
+
+def _compile(params: FrequencyCapParams, env: CompileEnv) -> FrequencyCap:
+    return FrequencyCap(params, env.rule_id)
+
+
+KIND = Kind(
+    name="frequency-cap",
+    subject="attempt",
+    params=FrequencyCapParams,
+    compile=_compile,
+    summary="at most max contacts on the same contact/account/person within a rolling or calendar window",
+)
+
+

@@ -1,0 +1,309 @@
+"""Load a policy once, compile it, then check attempts and notes against it.
+
+Load → validate → compile happens once; a :class:`Policy` is immutable afterwards (a
+compiled rule set per client overlay), so one instance can serve every thread of a
+dialer. A check reads only the input fields and history entries its rules need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ._clock import zone
+from ._conditions import Condition
+from ._decision import Decision, PolicyRef, Reason, RuleTrace
+from ._errors import InputError, PolicyError
+from ._history import History
+from ._input import Subject, read_attempt, read_context, read_history
+from ._kinds import BY_NAME
+from ._kinds._base import CompileEnv, Finding
+from ._spec import Effective, PolicySpec, RuleBase, patched_rule, validate
+from ._yaml import Document, load
+
+# The search for the next allowed time stops after this many hops between rules;
+# a real policy settles in two or three (a cap's window, then the night's quiet hours).
+_MAX_HOPS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    id: str
+    kind: str
+    subject: str
+    severity: str
+    message: str
+    citation: str | None
+    when: Condition | None
+    unless: Condition | None
+    effective: Effective | None
+    check: Any
+
+    def why_not(self, subject: Any, day: Any) -> str | None:
+        """None when the rule applies; otherwise why it does not."""
+        if self.effective is not None and day is not None and not self.effective.holds(day):
+            return f"not in force on {day} (effective {_span(self.effective)})"
+        if self.when is not None and not self.when.matches(subject):
+            return f"when ({self.when.describe()}) does not match"
+        if self.unless is not None and self.unless.matches(subject):
+            return f"unless ({self.unless.describe()}) matches"
+        return None
+
+    def applies(self, subject: Any, day: Any) -> bool:
+        if self.effective is not None and day is not None and not self.effective.holds(day):
+            return False
+        if self.when is not None and not self.when.matches(subject):
+            return False
+        return self.unless is None or not self.unless.matches(subject)
+
+
+def _span(effective: Effective) -> str:
+    return f"{effective.from_ or '…'} to {effective.until or '…'}"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    ref: PolicyRef
+    attempt: tuple[CompiledRule, ...]
+    text: tuple[CompiledRule, ...]
+    disabled: tuple[tuple[str, str], ...]  # (rule id, kind) switched off here
+    dated: bool  # any rule with effective dates: the policy-zone date is needed
+
+
+class _Context:
+    __slots__ = ("subject", "history")
+
+    def __init__(self, subject: Subject, history: History) -> None:
+        self.subject = subject
+        self.history = history
+
+
+class _Note:
+    __slots__ = ("text", "normalized", "context")
+
+    def __init__(self, text: str, normalized: Any, context: Any) -> None:
+        self.text = text
+        self.normalized = normalized
+        self.context = context
+
+
+class Policy:
+    """A compiled, immutable policy. Build it with :func:`load_policy`."""
+
+    def __init__(self, spec: PolicySpec, doc: Document, digest: str) -> None:
+        self.id = spec.id
+        self.version = spec.version
+        self.title = spec.title
+        self.timezone = spec.timezone
+        self.digest = digest
+        self.path = doc.path
+        self.spec = spec
+        self._zones = (zone(spec.timezone),)
+        self._zone = self._zones[0]
+        self._effective = spec.effective
+        self._base = self._compile(doc, spec, None)
+        self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
+
+    # -- compiling --------------------------------------------------------------------
+
+    def _compile(self, doc: Document, spec: PolicySpec, overlay_index: int | None) -> RuleSet:
+        client = None if overlay_index is None else spec.overlays[overlay_index].client
+        placed: list[tuple[RuleBase, tuple[Any, ...]]] = []
+        for i, rule in enumerate(spec.rules):
+            where: tuple[Any, ...] = ("rules", i)
+            if overlay_index is not None and rule.id in spec.overlays[overlay_index].rules:
+                rule = patched_rule(doc, spec, overlay_index, rule.id)
+                where = ("overlays", overlay_index, "rules", rule.id)
+            placed.append((rule, where))
+        if overlay_index is not None:
+            for k, rule in enumerate(spec.overlays[overlay_index].add):
+                placed.append((rule, ("overlays", overlay_index, "add", k)))
+        attempt, text, disabled = [], [], []
+        for rule, where in placed:
+            if not rule.enabled:
+                disabled.append((rule.id, rule.kind))  # type: ignore[attr-defined]
+                continue
+            compiled = self._compile_rule(rule, where, doc)
+            (attempt if compiled.subject == "attempt" else text).append(compiled)
+        rules = attempt + text
+        return RuleSet(
+            ref=PolicyRef(self.id, self.version, self.digest, client),
+            attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
+            dated=any(r.effective is not None for r in rules),
+        )
+
+    def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
+        kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
+        try:
+            check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone))  # type: ignore[attr-defined]
+        except ValueError as exc:
+            line, col = doc.position(where + ("params",))
+            raise PolicyError(f"rule '{rule.id}': {exc}", path=doc.path, line=line, column=col,
+                              check="invalid-value") from None
+        return CompiledRule(
+            id=rule.id, kind=kind.name, subject=kind.subject, severity=rule.severity,
+            message=rule.message or f"{rule.id}: {kind.summary}", citation=rule.citation,
+            when=rule.when, unless=rule.unless, effective=rule.effective, check=check,
+        )
+
+    # -- what users ask ---------------------------------------------------------------
+
+    @property
+    def clients(self) -> list[str]:
+        """The clients that have an overlay."""
+        return sorted(self._by_client)
+
+    def rule_ids(self, client: str | None = None) -> list[str]:
+        rs = self._ruleset(client)
+        return [r.id for r in rs.attempt + rs.text]
+
+    def _ruleset(self, client: str | None) -> RuleSet:
+        return self._by_client.get(client, self._base) if client is not None else self._base
+
+    def _day(self, at: datetime) -> Any:
+        return at.astimezone(self._zone).date()
+
+    def _in_force(self, at: datetime) -> None:
+        if self._effective is not None and not self._effective.holds(self._day(at)):
+            raise InputError(f"policy '{self.id}' is in force {_span(self._effective)} "
+                             f"({self.timezone}); {at.isoformat()} is outside it")
+
+    def check_attempt(self, attempt: Any, history: Iterable[Any] | None = None, *,
+                      explain: bool = False) -> Decision:
+        """Decide one proposed contact given the contacts already made.
+
+        ``attempt`` and each history entry: an :class:`Attempt`/:class:`HistoryEntry` or a
+        dict with the same fields. Raises :class:`InputError` on anything that cannot be
+        decided on (naive time, unknown zone or channel, a field a rule needs missing).
+        """
+        subject = read_attempt(attempt, self._zones)
+        rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
+        at = subject.at
+        self._in_force(at)
+        ctx = _Context(subject, History(read_history(history)))
+        day = self._day(at) if rs.dated else None
+        fired: list[tuple[CompiledRule, Finding]] = []
+        for rule in rs.attempt:
+            if rule.applies(subject, day):
+                finding = rule.check.check(ctx, at)
+                if finding is not None:
+                    fired.append((rule, finding))
+        denying = [f for r, f in fired if r.severity == "deny"]
+        next_at = self._next_allowed(rs, ctx, denying) if denying else None
+        return Decision(
+            allowed=not denying,
+            reasons=_reasons(fired),
+            policy=rs.ref,
+            next_allowed_at=next_at.astimezone(subject.zones[0]) if next_at is not None else None,
+            explanation=self._explain_attempt(rs, ctx) if explain else None,
+        )
+
+    def _next_allowed(self, rs: RuleSet, ctx: _Context, denying: list[Finding]) -> datetime | None:
+        # Each rule gives the earliest instant it alone would allow; the answer is the first
+        # instant all rules allow, so hop to the latest of those and ask again.
+        retries = [f.retry_at for f in denying]
+        subject = ctx.subject
+        for _ in range(_MAX_HOPS):
+            if any(r is None for r in retries):
+                return None
+            at: datetime = max(retries)  # type: ignore[type-var, assignment]
+            if self._effective is not None and not self._effective.holds(self._day(at)):
+                return None
+            day = self._day(at) if rs.dated else None
+            retries = []
+            for rule in rs.attempt:
+                if rule.severity == "deny" and rule.applies(subject, day):
+                    finding = rule.check.check(ctx, at)
+                    if finding is not None:
+                        if finding.retry_at is not None and finding.retry_at <= at:
+                            return None  # a rule that cannot say when: no wait is known to help
+                        retries.append(finding.retry_at)
+            if not retries:
+                return at
+        return None
+
+    def _explain_attempt(self, rs: RuleSet, ctx: _Context) -> tuple[RuleTrace, ...]:
+        subject, at = ctx.subject, ctx.subject.at
+        day = self._day(at)
+        traces = []
+        for rule in rs.attempt:
+            why = rule.why_not(subject, day)
+            values = rule.check.explain(ctx, at)
+            fired = why is None and rule.check.check(ctx, at) is not None
+            traces.append(RuleTrace(rule.id, rule.kind, why is None, why or "applies", fired, values))
+        for rule in rs.text:
+            traces.append(RuleTrace(rule.id, rule.kind, False, "a text rule: it judges notes, not attempts",
+                                    False, {}))
+        for rule_id, kind in rs.disabled:
+            traces.append(RuleTrace(rule_id, kind, False, _off(rs), False, {}))
+        return tuple(traces)
+
+    def check_note(self, text: str, context: Any = None, *, explain: bool = False) -> Decision:
+        """Judge a text said or written to a party (script, SMS, letter, call summary).
+
+        ``context``: a :class:`NoteContext` or dict with party, relation, channel, client
+        and facts. Each reason's evidence carries ``spans``: offsets into ``text``.
+        """
+        if not isinstance(text, str):
+            raise InputError(f"text: expected a string, got {type(text).__name__}")
+        subject = read_context(context)
+        rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
+        from ._text.normalize import normalize
+
+        note = _Note(text, normalize(text), subject)
+        fired: list[tuple[CompiledRule, Finding]] = []
+        traces = []
+        for rule in rs.text:
+            why = rule.why_not(subject, None)
+            finding = rule.check.check(note) if why is None else None
+            if finding is not None:
+                fired.append((rule, finding))
+            if explain:
+                traces.append(RuleTrace(rule.id, rule.kind, why is None, why or "applies",
+                                        finding is not None, rule.check.explain(note)))
+        if explain:
+            traces += [RuleTrace(r.id, r.kind, False, "an attempt rule: it judges contacts, not texts", False, {})
+                       for r in rs.attempt]
+            traces += [RuleTrace(rule_id, kind, False, _off(rs), False, {}) for rule_id, kind in rs.disabled]
+        denying = any(r.severity == "deny" for r, _ in fired)
+        return Decision(allowed=not denying, reasons=_reasons(fired), policy=rs.ref,
+                        explanation=tuple(traces) if explain else None)
+
+
+def _off(rs: RuleSet) -> str:
+    return f"switched off by the overlay for client '{rs.ref.client}'" if rs.ref.client else "switched off (enabled: false)"
+
+
+def _reasons(fired: list[tuple[CompiledRule, Finding]]) -> tuple[Reason, ...]:
+    reasons = [Reason(r.id, r.severity, r.message, r.citation, f.evidence) for r, f in fired]
+    reasons.sort(key=lambda reason: reason.severity != "deny")  # stable: policy order within
+    return tuple(reasons)
+
+
+def parse_policy(text: str, path: str = "<policy>") -> Policy:
+    """A policy from YAML text; raises :class:`PolicyError` (with file:line:col) on any problem."""
+    doc = load(text, path)
+    spec, problems = validate(doc)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise errors[0]
+    assert spec is not None
+    digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Policy(spec, doc, digest)
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Load and compile a policy file once; check attempts and notes against it many times."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError("no such policy file", path=str(path), hint="check the path",
+                          check="file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read the policy file: {exc}", path=str(path), check="file") from None
+    return parse_policy(text, str(path))

@@ -1,0 +1,295 @@
+"""The policy language: pydantic models of a policy file, and validation that points into it.
+
+One model per rule kind is generated from the kind registry, told apart by ``kind``, so
+the loader, the JSON Schema and the docs read the same definitions and cannot drift.
+Every problem becomes a :class:`PolicyError` at the line and column the user wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from difflib import get_close_matches
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from ._clock import ClockError, zone
+from ._conditions import Condition
+from ._errors import PolicyError
+from ._kinds import BY_NAME, KINDS
+from ._vocab import Severity
+from ._yaml import Document
+
+_RULE_ID = r"^[a-z0-9][a-z0-9._-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Effective(_Strict):
+    """Dates (inclusive, in the policy's time zone) between which a policy or rule is in force."""
+
+    from_: Union[date, None] = Field(None, alias="from", description="first day in force, e.g. 2015-07-01")
+    until: Union[date, None] = Field(None, description="last day in force")
+
+    def holds(self, day: date) -> bool:
+        return (self.from_ is None or day >= self.from_) and (self.until is None or day <= self.until)
+
+
+class RuleBase(_Strict):
+    id: str = Field(pattern=_RULE_ID, description="a stable kebab-case id, e.g. quiet-hours")
+    when: Union[Condition, None] = Field(None, description="where the rule applies (all given fields must match)")
+    unless: Union[Condition, None] = Field(None, description="where the rule does not apply")
+    severity: Severity = Field("deny", description="deny blocks the contact; warn reports only")
+    message: Union[str, None] = Field(None, description="one line: what was found, why it matters, what to do")
+    citation: Union[str, None] = Field(None, description="the article the rule enforces")
+    effective: Union[Effective, None] = Field(None, description="when the rule is in force")
+    enabled: bool = Field(True, description="false switches the rule off (overlays may switch it on)")
+
+
+def _rule_model(kind: Any) -> type[RuleBase]:
+    title = "".join(part.title() for part in kind.name.split("-")) + "Rule"
+    model = create_model(  # type: ignore[call-overload]
+        title,
+        __base__=RuleBase,
+        __doc__=kind.summary,
+        kind=(Literal[kind.name], Field(description=kind.summary)),
+        params=(kind.params, Field(description=f"parameters of {kind.name}")),
+    )
+    return model
+
+
+RULE_MODELS: dict[str, type[RuleBase]] = {kind.name: _rule_model(kind) for kind in KINDS}
+Rule = Annotated[Union[tuple(RULE_MODELS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
+
+
+class RulePatch(_Strict):
+    """What an overlay changes in one rule; params are merged key by key into the base."""
+
+    enabled: Union[bool, None] = None
+    severity: Union[Severity, None] = None
+    message: Union[str, None] = None
+    citation: Union[str, None] = None
+    params: Union[dict[str, Any], None] = Field(None, description="keys to replace in the rule's params")
+    when: Union[Condition, None] = None
+    unless: Union[Condition, None] = None
+    effective: Union[Effective, None] = None
+
+
+class Overlay(_Strict):
+    """A commissioning creditor's own rules on top of the policy."""
+
+    client: str = Field(min_length=1, description="the client id attempts carry in their client field")
+    description: Union[str, None] = None
+    rules: dict[str, RulePatch] = Field(default_factory=dict, description="changes to rules, by id")
+    add: list[Rule] = Field(default_factory=list, description="rules only this client has")
+
+
+class PolicySpec(_Strict):
+    """A collectguard policy: rules with citations, a default zone, overlays per client."""
+
+    id: str = Field(pattern=_RULE_ID, description="the policy's id, e.g. cn-card-collection")
+    version: str = Field(description='the policy\'s version, quoted: "2015.1"')
+    title: Union[str, None] = None
+    description: Union[str, None] = None
+    timezone: str = Field(description="the zone used when an attempt gives none, e.g. Asia/Shanghai")
+    effective: Union[Effective, None] = None
+    rules: list[Rule] = Field(min_length=1)
+    overlays: list[Overlay] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+
+def json_schema() -> dict[str, Any]:
+    schema = PolicySpec.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://collectguard.dev/schema/policy.json"
+    return schema
+
+
+# -- errors that point into the file --------------------------------------------------
+
+def _vocabulary() -> list[str]:
+    names: set[str] = set()
+
+    def walk(model: Any, seen: set[Any]) -> None:
+        if model in seen or not isinstance(model, type) or not issubclass(model, BaseModel):
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(field.alias or name)
+            for arg in _types(field.annotation):
+                walk(arg, seen)
+
+    seen: set[Any] = set()
+    for model in (PolicySpec, RulePatch, *RULE_MODELS.values()):
+        walk(model, seen)
+    return sorted(names)
+
+
+def _types(annotation: Any) -> list[Any]:
+    from typing import get_args
+
+    out = [annotation]
+    for arg in get_args(annotation):
+        out.extend(_types(arg))
+    return out
+
+
+_KNOWN_KEYS = _vocabulary()
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Pydantic's error location with union tags dropped: a path into the data."""
+    out: list[Any] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            out.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            out.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and part not in current and not isinstance(part, int) \
+                and str(part) not in BY_NAME and not str(part).startswith(("function-", "union[")):
+            out.append(part)  # a missing or unknown key: report at its parent
+            current = None
+    return tuple(out)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "policy"
+
+
+def _did_you_mean(word: str, options: list[str]) -> str | None:
+    close = get_close_matches(word, options, n=1, cutoff=0.7)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def translate(exc: ValidationError, doc: Document, prefix: tuple[Any, ...] = ()) -> list[PolicyError]:
+    """Pydantic errors as PolicyErrors placed in ``doc`` (``prefix``: where the data sat)."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + _data_loc(_at(doc.data, prefix), tuple(err["loc"]))
+        problems.append(_one(err, loc, doc))
+    return problems
+
+
+def _at(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _one(err: Any, loc: tuple[Any, ...], doc: Document) -> PolicyError:
+    kind, msg, where = err["type"], err["msg"], _dotted(loc)
+    line, col = doc.position(loc)
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        line, col = doc.position(loc, key=True)
+        return PolicyError(f"{where}: unknown key '{key}'", path=doc.path, line=line, column=col,
+                           hint=_did_you_mean(str(key), _KNOWN_KEYS) or "remove it or check the docs for this block",
+                           check="unknown-key")
+    if kind == "missing":
+        return PolicyError(f"{where}: required field '{loc[-1]}' is missing", path=doc.path, line=line,
+                           column=col, hint=f"add {loc[-1]}: ...", check="missing-field")
+    if kind == "union_tag_invalid":
+        tag = err.get("ctx", {}).get("tag", "?")
+        loc_kind = loc + ("kind",)
+        line, col = doc.position(loc_kind)
+        return PolicyError(f"{where}: unknown rule kind '{tag}'", path=doc.path, line=line, column=col,
+                           hint=_did_you_mean(str(tag), sorted(BY_NAME)) or
+                           "known kinds: " + ", ".join(sorted(BY_NAME)), check="unknown-kind")
+    if kind == "union_tag_not_found":
+        return PolicyError(f"{where}: the rule has no kind", path=doc.path, line=line, column=col,
+                           hint="add kind: one of " + ", ".join(sorted(BY_NAME)), check="missing-field")
+    if kind == "string_type" and isinstance(_at(doc.data, loc), (int, float, bool)):
+        value = _at(doc.data, loc)
+        hint = "quote it" + (': YAML 1.1 tools read an unquoted time such as 22:00 as a number'
+                             if isinstance(value, int) and not isinstance(value, bool) else "")
+        return PolicyError(f"{where}: expected text, got {value!r}", path=doc.path, line=line, column=col,
+                           hint=hint, check="wrong-type")
+    if kind in ("value_error", "assertion_error"):
+        msg = msg.split(", ", 1)[1] if msg.startswith(("Value error, ", "Assertion failed, ")) else msg
+        return PolicyError(f"{where}: {msg}", path=doc.path, line=line, column=col, check="invalid-value")
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
+        return PolicyError(f"{where}: '{_at(doc.data, loc)}' is not a valid id", path=doc.path, line=line,
+                           column=col, hint="use lower-case letters, digits and dashes, e.g. quiet-hours",
+                           check="invalid-value")
+    return PolicyError(f"{where}: {msg[0].lower() + msg[1:]}", path=doc.path, line=line, column=col,
+                       check="wrong-type")
+
+
+def validate(doc: Document) -> tuple[PolicySpec | None, list[PolicyError]]:
+    """The spec and every problem found: schema, duplicate ids, overlays naming unknown rules."""
+    if not isinstance(doc.data, dict):
+        return None, [PolicyError("a policy must be a mapping of id, version, timezone, rules, ...",
+                                  path=doc.path, line=1, column=1, check="wrong-type")]
+    try:
+        spec = PolicySpec.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, translate(exc, doc)
+    except ClockError as exc:  # pragma: no cover - raised inside validators, wrapped by pydantic
+        return None, [PolicyError(str(exc), path=doc.path, check="invalid-value")]
+    problems: list[PolicyError] = []
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(spec.rules):
+        if rule.id in seen:
+            line, col = doc.position(("rules", i, "id"))
+            problems.append(PolicyError(f"rules[{i}].id: duplicate rule id '{rule.id}' (also rules[{seen[rule.id]}])",
+                                        path=doc.path, line=line, column=col,
+                                        hint="rule ids must be unique: overlays and reasons name rules by id",
+                                        check="duplicate-id"))
+        seen.setdefault(rule.id, i)
+    clients: dict[str, int] = {}
+    for j, overlay in enumerate(spec.overlays):
+        if overlay.client in clients:
+            line, col = doc.position(("overlays", j, "client"))
+            problems.append(PolicyError(f"overlays[{j}].client: a second overlay for client '{overlay.client}'",
+                                        path=doc.path, line=line, column=col,
+                                        hint="merge the two overlays into one", check="duplicate-id"))
+        clients.setdefault(overlay.client, j)
+        for rule_id in overlay.rules:
+            if rule_id not in seen:
+                line, col = doc.position(("overlays", j, "rules", rule_id), key=True)
+                problems.append(PolicyError(
+                    f"overlays[{j}].rules: no rule '{rule_id}' in this policy", path=doc.path, line=line,
+                    column=col, hint=_did_you_mean(rule_id, sorted(seen)) or "overlays change existing rules; "
+                    "use add: for a new one", check="unknown-rule"))
+        for k, rule in enumerate(overlay.add):
+            if rule.id in seen:
+                line, col = doc.position(("overlays", j, "add", k, "id"))
+                problems.append(PolicyError(f"overlays[{j}].add[{k}].id: rule '{rule.id}' already exists",
+                                            path=doc.path, line=line, column=col,
+                                            hint="change it under rules: instead", check="duplicate-id"))
+    return spec, problems
+
+
+def patched_rule(doc: Document, spec: PolicySpec, overlay_index: int, rule_id: str) -> RuleBase:
+    """A base rule with one overlay's patch applied, validated as the kind requires."""
+    index = next(i for i, r in enumerate(spec.rules) if r.id == rule_id)
+    base = dict(doc.data["rules"][index])
+    patch = doc.data["overlays"][overlay_index]["rules"][rule_id] or {}
+    merged = dict(base)
+    for key, value in patch.items():
+        if key == "params" and isinstance(value, dict) and isinstance(base.get("params"), dict):
+            merged["params"] = {**base["params"], **value}
+        else:
+            merged[key] = value
+    try:
+        return RULE_MODELS[base["kind"]].model_validate(merged)
+    except ValidationError as exc:
+        prefix = ("overlays", overlay_index, "rules", rule_id)
+        first = exc.errors(include_url=False)[0]
+        raise _one(first, prefix + _data_loc(merged, tuple(first["loc"])), doc) from None

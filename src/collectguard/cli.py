@@ -1,0 +1,163 @@
+"""The collectguard command line: the library's checks as JSON in, JSON out.
+
+Exit codes: 0 allowed / clean, 1 denied / problems found, 2 bad input or usage.
+Every error is one line on stderr naming what and where; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+from ._errors import CollectguardError
+from ._policy import Policy, load_policy
+
+EXIT_OK, EXIT_DENIED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line and exit 2, as for bad input
+        self.exit(EXIT_BAD_INPUT, f"collectguard: {message} (see {self.prog} --help)\n")
+
+
+def _requests(stream: TextIO, jsonl: bool, source: str) -> Iterator[tuple[str, Any]]:
+    """(where, parsed request) pairs; a request that is not JSON yields (where, error)."""
+    if not jsonl:
+        text = stream.read()
+        try:
+            yield source, json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield source, CollectguardError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
+        return
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{source}:{number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"{source}:{number}", CollectguardError(
+                f"{source}:{number}:{exc.colno}: not valid JSON: {exc.msg}")
+
+
+def _object(request: Any, where: str, required: str, allowed: set[str]) -> dict[str, Any]:
+    if not isinstance(request, dict):
+        raise CollectguardError(f"{where}: expected a JSON object with '{required}'")
+    unknown = set(request) - allowed
+    if unknown:
+        raise CollectguardError(f"{where}: unknown field '{sorted(unknown)[0]}' (a request has "
+                                f"{', '.join(sorted(allowed))})")
+    if required not in request:
+        raise CollectguardError(f"{where}: missing '{required}'")
+    return request
+
+
+def _decide_attempt(policy: Policy, request: Any, where: str, explain: bool) -> Any:
+    body = _object(request, where, "attempt", {"attempt", "history"})
+    return policy.check_attempt(body["attempt"], body.get("history"), explain=explain)
+
+
+def _decide_note(policy: Policy, request: Any, where: str, explain: bool) -> Any:
+    body = _object(request, where, "text", {"text", "context"})
+    return policy.check_note(body["text"], body.get("context"), explain=explain)
+
+
+def _run_checks(args: argparse.Namespace, decide: Callable[..., Any]) -> int:
+    policy = load_policy(args.policy)
+    stream = open(args.input, encoding="utf-8") if args.input != "-" else sys.stdin
+    source = args.input if args.input != "-" else "<stdin>"
+    worst = EXIT_OK
+    with stream:
+        for where, request in _requests(stream, args.jsonl, source):
+            try:
+                if isinstance(request, CollectguardError):
+                    raise request
+                decision = decide(policy, request, where, args.explain)
+            except CollectguardError as exc:
+                message = str(exc) if str(exc).startswith(source) else f"{where}: {exc}"
+                if not args.jsonl:
+                    print(f"collectguard: {message}", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+                print(json.dumps({"error": message}, ensure_ascii=False))
+                worst = EXIT_BAD_INPUT
+                continue
+            if args.format == "text":
+                print(_as_text(decision.to_dict()))
+            else:
+                print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=None if args.jsonl else 2))
+            if not decision.allowed and worst == EXIT_OK:
+                worst = EXIT_DENIED
+    return worst
+
+
+def _as_text(d: dict[str, Any]) -> str:
+    lines = [("ALLOWED" if d["allowed"] else "DENIED") +
+             (f" (next allowed at {d['next_allowed_at']})" if d.get("next_allowed_at") else "")]
+    for r in d["reasons"]:
+        lines.append(f"  {r['severity']:4} {r['rule']}: {r['message']}")
+        if r.get("citation"):
+            lines.append(f"       citation: {r['citation']}")
+        for key, value in r["evidence"].items():
+            lines.append(f"       {key}: {json.dumps(value, ensure_ascii=False)}")
+    for t in d.get("explanation") or []:
+        mark = "FIRED" if t["fired"] else ("ok" if t["applied"] else "skip")
+        lines.append(f"  [{mark:5}] {t['rule']} ({t['kind']}): {t['why']}")
+        for key, value in t["values"].items():
+            lines.append(f"           {key}: {json.dumps(value, ensure_ascii=False)}")
+    policy = d["policy"]
+    lines.append(f"  policy {policy['id']} {policy['version']} {policy['digest']}"
+                 + (f" client {policy['client']}" if policy.get("client") else ""))
+    return "\n".join(lines)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from ._spec import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _add_check_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--policy", required=True, help="the policy file (YAML)")
+    p.add_argument("input", nargs="?", default="-", help="request file (default: stdin)")
+    p.add_argument("--jsonl", action="store_true", help="one request per line in, one decision per line out")
+    p.add_argument("--explain", action="store_true", help="show every rule: applied or why not, and the values compared")
+    p.add_argument("--format", choices=("json", "text"), default="json", help="output format (default json)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="collectguard", description="Keeps debt-collection contact lawful.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("check", help='decide a contact attempt: {"attempt": {...}, "history": [...]}')
+    _add_check_options(p)
+    p.set_defaults(run=lambda a: _run_checks(a, _decide_attempt))
+
+    p = sub.add_parser("check-note", help='judge a text: {"text": "...", "context": {...}}')
+    _add_check_options(p)
+    p.set_defaults(run=lambda a: _run_checks(a, _decide_note))
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the policy language")
+    p.set_defaults(run=_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CollectguardError as exc:
+        print(f"collectguard: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"collectguard: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
