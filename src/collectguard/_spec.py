@@ -177,7 +177,9 @@ def _did_you_mean(word: str, options: list[str]) -> str | None:
 def translate(exc: ValidationError, doc: Document, prefix: tuple[Any, ...] = ()) -> list[PolicyError]:
     """Pydantic errors as PolicyErrors placed in ``doc`` (``prefix``: where the data sat)."""
     problems = []
-    for err in exc.errors(include_url=False):
+    # A misspelt key also leaves its field missing: report the spelling, which names the fix.
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+    for err in errors:
         loc = prefix + _data_loc(_at(doc.data, prefix), tuple(err["loc"]))
         problems.append(_one(err, loc, doc))
     return problems
@@ -202,6 +204,7 @@ def _one(err: Any, loc: tuple[Any, ...], doc: Document) -> PolicyError:
                            hint=_did_you_mean(str(key), _KNOWN_KEYS) or "remove it or check the docs for this block",
                            check="unknown-key")
     if kind == "missing":
+        where = _dotted(loc[:-1])
         return PolicyError(f"{where}: required field '{loc[-1]}' is missing", path=doc.path, line=line,
                            column=col, hint=f"add {loc[-1]}: ...", check="missing-field")
     if kind == "union_tag_invalid":
