@@ -10,12 +10,17 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
+from importlib import import_module
 from typing import Any, TextIO
 
 from ._errors import CollectguardError
 from ._policy import Policy, load_policy
 
 EXIT_OK, EXIT_DENIED, EXIT_BAD_INPUT = 0, 1, 2
+
+# Further subcommands, one module each in collectguard/_commands/ with a
+# ``register(subparsers)`` that adds its parser and sets ``run``.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -141,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the policy language")
     p.set_defaults(run=_schema)
+
+    for name in COMMAND_MODULES:
+        import_module(f"collectguard._commands.{name}").register(sub)
     return parser
 
 
