@@ -81,6 +81,22 @@ class Condition(BaseModel):
                     return False
         return True
 
+    def mismatch(self, subject: Any) -> str | None:
+        """The first field that does not match, with the value it had; None when all match."""
+        for name, attr in (("parties", "party"), ("relations", "relation"), ("channels", "channel"),
+                           ("clients", "client")):
+            allowed = getattr(self, name)
+            if allowed is not None and getattr(subject, attr) not in allowed:
+                return f"{attr} is {getattr(subject, attr)!r}, not one of {allowed}"
+        facts = subject.facts or {}
+        for fact, test in (self.facts or {}).items():
+            if isinstance(test, FactTest):
+                if not test.matches(facts, fact):
+                    return f"facts.{fact} is {facts.get(fact)!r}, which fails {test.model_dump(by_alias=True, exclude_none=True)}"
+            elif not _same(facts.get(fact), test):
+                return f"facts.{fact} is {facts.get(fact)!r}, not {test!r}"
+        return None
+
     def describe(self) -> str:
         parts = []
         for name in ("parties", "relations", "channels", "clients"):

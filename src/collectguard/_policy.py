@@ -48,7 +48,7 @@ class CompiledRule:
         if self.effective is not None and day is not None and not self.effective.holds(day):
             return f"not in force on {day} (effective {_span(self.effective)})"
         if self.when is not None and not self.when.matches(subject):
-            return f"when ({self.when.describe()}) does not match"
+            return f"when ({self.when.describe()}) does not match: {self.when.mismatch(subject)}"
         if self.unless is not None and self.unless.matches(subject):
             return f"unless ({self.unless.describe()}) matches"
         return None
