@@ -83,6 +83,20 @@ def test_next_allowed_at_is_allowed_and_one_second_earlier_is_not(pack, case) ->
 
 
 @SETTINGS
+@given(cases(), st.floats(0, 1))
+def test_nothing_between_the_attempt_and_next_allowed_at_is_allowed(pack, case, fraction) -> None:
+    attempt, history = case
+    decision = pack.check_attempt(attempt, history)
+    if decision.allowed or decision.next_allowed_at is None:
+        return
+    start = datetime.fromisoformat(attempt["at"])
+    gap = int((decision.next_allowed_at - start).total_seconds())
+    probe = start + timedelta(seconds=int(gap * fraction))
+    if probe < decision.next_allowed_at:
+        assert not pack.check_attempt({**attempt, "at": probe.isoformat()}, history).allowed, probe
+
+
+@SETTINGS
 @given(cases(), st.randoms(use_true_random=False))
 def test_decisions_do_not_depend_on_history_order(pack, case, rnd) -> None:
     attempt, history = case
