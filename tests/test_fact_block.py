@@ -1,0 +1,47 @@
+"""fact-block: facts that block contact, with no wait that helps."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import attempt, policy_from
+
+POLICY = """
+id: t
+version: "1"
+timezone: UTC
+rules:
+  - id: complaint
+    kind: fact-block
+    params:
+      facts: {complaint: {present: true}, complaint_status: {not: closed}}
+"""
+
+
+@pytest.mark.parametrize("facts, blocked", [
+    ({}, False),
+    ({"complaint": ""}, False),
+    ({"complaint": "C-17"}, True),
+    ({"complaint": "C-17", "complaint_status": "open"}, True),
+    ({"complaint": "C-17", "complaint_status": "closed"}, False),
+])
+def test_all_listed_facts_must_match(facts: dict, blocked: bool) -> None:
+    decision = policy_from(POLICY).check_attempt(attempt("2026-11-23T10:00:00Z", facts=facts))
+    assert decision.allowed is not blocked
+    if blocked:
+        assert decision.next_allowed_at is None
+        assert decision.reasons[0].evidence["facts"]["complaint"] == "C-17"
+
+
+def test_true_does_not_match_one() -> None:
+    policy = policy_from(POLICY.replace("{complaint: {present: true}, complaint_status: {not: closed}}",
+                                        "{stop_contact: true}"))
+    assert policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"stop_contact": 1})).allowed
+    assert not policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"stop_contact": True})).allowed
+
+
+def test_empty_facts_are_refused() -> None:
+    import collectguard
+
+    with pytest.raises(collectguard.PolicyError, match="params.facts"):
+        policy_from(POLICY.replace("{complaint: {present: true}, complaint_status: {not: closed}}", "{}"))
