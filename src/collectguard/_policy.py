@@ -21,6 +21,7 @@ from ._errors import InputError, PolicyError
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
+from ._normalize import normalize
 from ._kinds._base import CompileEnv, Finding
 from ._spec import Effective, PolicySpec, RuleBase, patched_rule, validate
 from ._yaml import Document, load
@@ -252,8 +253,6 @@ class Policy:
             raise InputError(f"text: expected a string, got {type(text).__name__}")
         subject = read_context(context)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
-        from ._text.normalize import normalize
-
         note = _Note(text, normalize(text), subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []

@@ -170,7 +170,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 
 
 def _did_you_mean(word: str, options: list[str]) -> str | None:
-    close = get_close_matches(word, options, n=1, cutoff=0.7)
+    close = get_close_matches(word, [o for o in options if o != word], n=1, cutoff=0.7)
     return f"did you mean '{close[0]}'?" if close else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import channel_permission, contact_hours, fact_block, frequency_cap
+from . import channel_permission, contact_hours, fact_block, frequency_cap, text_match
 from ._base import Kind
 
 KINDS: tuple[Kind, ...] = (
@@ -10,6 +10,7 @@ KINDS: tuple[Kind, ...] = (
     frequency_cap.KIND,
     fact_block.KIND,
     channel_permission.KIND,
+    text_match.KIND,
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -1,0 +1,295 @@
+"""``text-match``: what a text says, judged by term groups, co-occurrence and cues.
+
+    - id: unauthorized-waiver
+      kind: text-match
+      unless: {facts: {waiver_authorization: {present: true}}}
+      params:
+        groups:
+          relief: {any: [减免, 免除, "re:免(收|掉|去)", waive, discount], cleared_by: [refusal]}
+          charge: {any: [利息, 罚息, 滞纳金, 手续费, interest, fee]}
+        fire_when: [[relief, charge]]        # any alternative: all its groups in one sentence
+        cues:
+          refusal: {any: [不能, 无法, "can't", cannot], before: 8}
+
+A term is matched against the folded note (see ``_normalize``): terms are folded the same
+way, so a rule may be written in Traditional or full-width characters and still match
+every spelling. A term starting with ``re:`` is a regular expression; ``{amount}``,
+``{card}`` and ``{cjk_number}`` inside one stand for amounts of money, card or account
+numbers and Chinese numerals. Latin terms match whole words.
+
+A group's match is cleared when one of its ``cleared_by`` cues occurs within ``before``
+characters before it, or ``after`` characters after it, in the same clause (cues do
+not reach across ``，。；！？`` or a line break). A group with ``unless`` (a condition on
+the note's context, e.g. ``{facts: {willing_to_repay: true}}``) is ignored where that
+condition holds. The rule fires when, in one ``scope`` unit (a sentence by default),
+every group of some ``fire_when`` alternative has a match left.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any, Literal, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from .._conditions import Condition
+from .._normalize import fold
+from ._base import CompileEnv, Finding, Kind, Params
+
+_NUM = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+_UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
+_CURRENCY = r"(?:元|块钱|块|rmb(?![a-z])|yuan|dollars?|usd(?![a-z]))"
+_CJK_DIGIT = "零一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_CJK_NUMBER = rf"[{_CJK_DIGIT}百千万亿佰仟]+"
+
+MACROS = {
+    # An amount of money: ¥3,200 / 3200元 / 3.5万 / 3万2千 / 两千五百元 / 三万二 / $500.
+    "amount": rf"(?:(?:[¥$￥]|rmb|cny|usd)\s?{_NUM}{_UNIT}?"
+              rf"|{_NUM}\s?(?:{_UNIT}[0-9{_CJK_DIGIT}]?)+\s?{_CURRENCY}?"
+              rf"|{_NUM}\s?{_CURRENCY}"
+              rf"|[{_CJK_DIGIT}]+[百千万亿佰仟][{_CJK_DIGIT}百千万亿佰仟]*{_CURRENCY}?"
+              rf"|[{_CJK_DIGIT}]+{_CURRENCY})",
+    # A card or account number, or a telling part of one.
+    "card": r"(?:尾号[是为:]?\s?[0-9]{3,4}|末四位[是为:]?\s?[0-9]{4}|后四位[是为:]?\s?[0-9]{4}"
+            r"|[0-9]{4}[\s*x-]*(?:[0-9*x]{4}[\s*x-]*){2,3}[0-9]{1,4}"
+            r"|ending (?:in|with) [0-9]{4}|last (?:four|4) digits)",
+    "cjk_number": _CJK_NUMBER,
+}
+
+_CLAUSE_END = "，,。；;！!？?\n:："
+_SENTENCE_END = "。；;！!？?\n"
+# An unbounded quantifier on a group that ends in one, as in (a+)+ or (\w*)*: exponential
+# backtracking on a near miss. A bounded outer repeat such as (?: \w+){0,4} is allowed.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)(?:[+*]|\{\d*,\})")
+
+
+class TermGroup(Params):
+    any: list[str] = Field(min_length=1, description="terms (folded literals) or 're:' regular expressions")
+    cleared_by: list[str] = Field(default_factory=list, description="names of cues that clear this group's matches")
+    unless: Union[Condition, None] = Field(None, description="the group is ignored where this matches the note's context")
+
+
+class Cue(Params):
+    any: list[str] = Field(min_length=1, description="cue terms or 're:' patterns")
+    before: int = Field(0, ge=0, le=80, description="reach, in characters, before a match")
+    after: int = Field(0, ge=0, le=80, description="reach, in characters, after a match")
+
+    @model_validator(mode="after")
+    def _reaches(self) -> "Cue":
+        if not self.before and not self.after:
+            raise ValueError("a cue needs before or after: how many characters it reaches")
+        return self
+
+
+class TextMatchParams(Params):
+    groups: dict[str, TermGroup] = Field(min_length=1, description="named term groups")
+    fire_when: list[list[str]] = Field(min_length=1, description="alternatives; each a list of groups that must all match in one scope unit")
+    cues: dict[str, Cue] = Field(default_factory=dict, description="named cues that clear matches nearby")
+    scope: Literal["sentence", "clause", "text"] = Field("sentence", description="where co-occurring groups must be")
+
+    @field_validator("fire_when")
+    @classmethod
+    def _non_empty(cls, value: list[list[str]]) -> list[list[str]]:
+        if any(not alternative for alternative in value):
+            raise ValueError("an empty alternative would fire on every text")
+        return value
+
+    @model_validator(mode="after")
+    def _names_exist(self) -> "TextMatchParams":
+        for alternative in self.fire_when:
+            for name in alternative:
+                if name not in self.groups:
+                    raise ValueError(f"fire_when names group '{name}', which is not in groups "
+                                     f"({', '.join(self.groups)})")
+        for group_name, group in self.groups.items():
+            for cue in group.cleared_by:
+                if cue not in self.cues:
+                    raise ValueError(f"group '{group_name}' is cleared_by '{cue}', which is not in cues")
+        return self
+
+
+def compile_terms(terms: list[str], where: str) -> re.Pattern[str]:
+    """One alternation for a list of terms; raises ValueError naming a bad pattern."""
+    parts = []
+    for term in terms:
+        if term.startswith("re:"):
+            source = term[3:]
+            if _NESTED_QUANTIFIER.search(source):
+                raise ValueError(f"{where}: pattern {source!r} nests quantifiers and can take "
+                                 "exponential time on a near miss; rewrite it without (x+)+")
+            try:
+                for macro, expansion in MACROS.items():
+                    source = source.replace("{" + macro + "}", expansion)
+                re.compile(source)
+            except re.error as exc:
+                raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
+            parts.append(f"(?:{source})")
+        else:
+            folded = fold(term).strip()
+            if not folded:
+                raise ValueError(f"{where}: an empty term")
+            escaped = re.escape(folded)
+            if folded[0].isascii() and folded[0].isalnum():
+                escaped = r"(?<![a-z0-9])" + escaped
+            if folded[-1].isascii() and folded[-1].isalnum():
+                escaped += r"(?![a-z0-9])"
+            parts.append(escaped)
+    # Longer alternatives first, so the reported span is the whole term.
+    parts.sort(key=len, reverse=True)
+    return re.compile("|".join(parts))
+
+
+class _Group:
+    __slots__ = ("name", "pattern", "cues", "unless")
+
+    def __init__(self, name: str, spec: TermGroup, cues: dict[str, "_Cue"], rule_id: str) -> None:
+        self.name = name
+        self.pattern = compile_terms(spec.any, f"groups.{name}")
+        self.cues = tuple(cues[c] for c in spec.cleared_by)
+        self.unless = spec.unless
+
+
+class _Cue:
+    __slots__ = ("name", "pattern", "before", "after")
+
+    def __init__(self, name: str, spec: Cue) -> None:
+        self.name = name
+        self.pattern = compile_terms(spec.any, f"cues.{name}")
+        self.before = spec.before
+        self.after = spec.after
+
+    def clears(self, text: str, start: int, end: int) -> str | None:
+        """The cue text found near [start, end) in the same clause, or None."""
+        if self.before:
+            lo = max(0, start - self.before)
+            window = text[lo:start]
+            cut = max(window.rfind(c) for c in _CLAUSE_END)
+            if cut >= 0:
+                window = window[cut + 1:]
+            found = self.pattern.search(window)
+            if found:
+                return found.group()
+        if self.after:
+            window = text[end:end + self.after]
+            cut = min((i for i in (window.find(c) for c in _CLAUSE_END) if i >= 0), default=-1)
+            if cut >= 0:
+                window = window[:cut]
+            found = self.pattern.search(window)
+            if found:
+                return found.group()
+        return None
+
+
+def _units(text: str, scope: str) -> list[int]:
+    """Sorted starts of the scope units after the first (the unit of i is bisect_right(starts, i))."""
+    if scope == "text":
+        return []
+    ends = _SENTENCE_END if scope == "sentence" else _CLAUSE_END
+    starts = [i + 1 for i, c in enumerate(text) if c in ends]
+    if scope == "sentence":
+        # English sentences: ". " ends one too (a separator-folded "欠.款" has no space).
+        starts += [m.end() for m in _LATIN_STOP.finditer(text)]
+        starts.sort()
+    return starts
+
+
+_LATIN_STOP = re.compile(r"(?<=[a-z0-9])\. ")
+
+
+class TextMatch:
+    __slots__ = ("groups", "fire_when", "scope")
+
+    def __init__(self, params: TextMatchParams, rule_id: str) -> None:
+        cues = {name: _Cue(name, spec) for name, spec in params.cues.items()}
+        self.groups = {name: _Group(name, spec, cues, rule_id) for name, spec in params.groups.items()}
+        self.fire_when = tuple(tuple(alternative) for alternative in params.fire_when)
+        self.scope = params.scope
+
+    def _scan(self, note: Any, trace: bool) -> tuple[dict[str, list[tuple[int, int]]], list[dict[str, Any]]]:
+        text = note.normalized.text
+        found: dict[str, list[tuple[int, int]]] = {}
+        cleared: list[dict[str, Any]] = []
+        for name, group in self.groups.items():
+            if group.unless is not None and group.unless.matches(note.context):
+                if trace:
+                    cleared.append({"group": name, "by": f"unless ({group.unless.describe()})"})
+                continue
+            spans = []
+            for match in group.pattern.finditer(text):
+                start, end = match.span()
+                cue = None
+                for candidate in group.cues:
+                    hit = candidate.clears(text, start, end)
+                    if hit is not None:
+                        cue = (candidate.name, hit)
+                        break
+                if cue is None:
+                    spans.append((start, end))
+                elif trace:
+                    cleared.append({"group": name, "term": match.group(), "by": cue[0], "cue": cue[1]})
+            if spans:
+                found[name] = spans
+        return found, cleared
+
+    def _fire(self, note: Any, found: dict[str, list[tuple[int, int]]]) -> list[tuple[str, int, int]]:
+        """The matches that make the rule fire: (group, start, end) in folded offsets."""
+        hits: set[tuple[str, int, int]] = set()
+        starts: list[int] | None = None
+        for alternative in self.fire_when:
+            if not all(name in found for name in alternative):
+                continue
+            if len(alternative) == 1 or self.scope == "text":
+                hits.update((name, s, e) for name in alternative for s, e in found[name])
+                continue
+            if starts is None:
+                starts = _units(note.normalized.text, self.scope)
+            by_unit: dict[int, dict[str, list[tuple[int, int]]]] = {}
+            for name in alternative:
+                for s, e in found[name]:
+                    by_unit.setdefault(bisect_right(starts, s), {}).setdefault(name, []).append((s, e))
+            for unit in by_unit.values():
+                if len(unit) == len(alternative):
+                    hits.update((name, s, e) for name, spans in unit.items() for s, e in spans)
+        return sorted(hits, key=lambda h: (h[1], h[2]))
+
+    def _evidence(self, note: Any, hits: list[tuple[str, int, int]]) -> dict[str, Any]:
+        spans, terms = [], {}
+        seen = set()
+        for name, s, e in hits:
+            start, end = note.normalized.original_span(s, e)
+            if (start, end) not in seen:
+                seen.add((start, end))
+                spans.append({"start": start, "end": end, "text": note.text[start:end]})
+            terms.setdefault(name, []).append(note.normalized.text[s:e])
+        spans.sort(key=lambda span: (span["start"], span["end"]))
+        return {"spans": spans, "terms": terms}
+
+    def check(self, note: Any) -> Finding | None:
+        found, _ = self._scan(note, trace=False)
+        if not found:
+            return None
+        hits = self._fire(note, found)
+        if not hits:
+            return None
+        return Finding(evidence=self._evidence(note, hits))
+
+    def explain(self, note: Any) -> dict[str, Any]:
+        found, cleared = self._scan(note, trace=True)
+        hits = self._fire(note, found)
+        matched = {name: [note.normalized.text[s:e] for s, e in spans] for name, spans in found.items()}
+        return {"matched": matched, "cleared": cleared, "fire_when": [list(a) for a in self.fire_when],
+                "fired_on": self._evidence(note, hits)["spans"] if hits else []}
+
+
+def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
+    return TextMatch(params, env.rule_id)
+
+
+KIND = Kind(
+    name="text-match",
+    subject="text",
+    params=TextMatchParams,
+    compile=_compile,
+    summary="what a text says: term groups that co-occur, cleared by nearby cues (negation, refusal)",
+)
