@@ -1,0 +1,89 @@
+"""The pack's six text rules, firing and not, on the ways people actually write."""
+
+from __future__ import annotations
+
+import pytest
+
+DEBTOR = {"party": "debtor"}
+THIRD = {"party": "third_party", "relation": "sibling"}
+
+
+def fired(pack, text: str, context: dict) -> set[str]:
+    decision = pack.check_note(text, context)
+    for reason in decision.reasons:
+        for span in reason.evidence["spans"]:
+            assert text[span["start"]:span["end"]] == span["text"]
+    return {r.rule for r in decision.reasons}
+
+
+CASES = [
+    # third-party-disclosure
+    ("third-party-disclosure", THIRD, "你弟弟在我们这欠款三万二，一直没还", True),
+    ("third-party-disclosure", THIRD, "他 欠-款 ３万了，你知道吗", True),
+    ("third-party-disclosure", THIRD, "他的信用卡尾號6688已經逾期三個月", True),
+    ("third-party-disclosure", THIRD, "Your brother owes us $3,200 on his card.", True),
+    ("third-party-disclosure", THIRD, "他上个月在商场刷了两万多的消费记录都在这", True),
+    ("third-party-disclosure", THIRD, "您好，麻烦您转告张先生给我们回个电话，谢谢", False),
+    ("third-party-disclosure", THIRD, "具体情况涉及个人隐私，不方便透露，请让他本人联系我们", False),
+    ("third-party-disclosure", DEBTOR, "您的信用卡欠款3万元已逾期，请尽快还款", False),
+    ("third-party-disclosure", {**THIRD, "facts": {"willing_to_repay": True}},
+     "您愿意帮他还的话，欠款金额是三万二，卡号尾号6688", False),
+    ("third-party-disclosure", {**THIRD, "facts": {"willing_to_repay": True}},
+     "他上个月的消费明细是这样的", True),
+    # unauthorized-waiver
+    ("unauthorized-waiver", DEBTOR, "今天还清的话，我们可以把罚息全部减免", True),
+    ("unauthorized-waiver", DEBTOR, "您只要還本金就行，利息給您免掉", True),
+    ("unauthorized-waiver", DEBTOR, "If you pay today we can waive the late fees.", True),
+    ("unauthorized-waiver", DEBTOR, "一次性结清可以给你打八折", True),
+    ("unauthorized-waiver", DEBTOR, "罚息不能减免，这是银行的规定", False),
+    ("unauthorized-waiver", DEBTOR, "Sorry, we can't waive the fee.", False),
+    ("unauthorized-waiver", DEBTOR, "客户要求减免利息，已告知无法办理", False),
+    ("unauthorized-waiver", DEBTOR, "请您按时还款，避免产生更多利息", False),
+    ("unauthorized-waiver", {**DEBTOR, "facts": {"waiver_authorization": "EM-2026-118"}},
+     "银行已书面同意，可以减免您一半的罚息", False),
+    # impersonation
+    ("impersonation", DEBTOR, "我是法院的，现在正式通知你", True),
+    ("impersonation", DEBTOR, "我们是公安局经侦大队的", True),
+    ("impersonation", THIRD, "我是招商银行信用卡中心的，找一下张先生", True),
+    ("impersonation", DEBTOR, "This is officer Miller from the police department.", True),
+    ("impersonation", DEBTOR, "我是XX资产管理公司的催收员，受招商银行委托联系您", False),
+    ("impersonation", DEBTOR, "如有疑问，您可以拨打银行客服电话核实", False),
+    ("impersonation", DEBTOR, "建议您咨询律师了解您的权利", False),
+    ("impersonation", DEBTOR, "We are a collection agency commissioned by the bank.", False),
+    # abusive-language
+    ("abusive-language", DEBTOR, "你这个老赖，要不要脸", True),
+    ("abusive-language", DEBTOR, "再不还钱就去你单位闹，让所有人都知道", True),
+    ("abusive-language", THIRD, "不还钱我们天天半夜打电话给你们全家", True),
+    ("abusive-language", DEBTOR, "You deadbeat, we know where you live.", True),
+    ("abusive-language", DEBTOR, "我们不会去您单位，也不会告诉您的同事", False),
+    ("abusive-language", DEBTOR, "客户情绪激动，骂我们是骗子，已安抚", False),
+    ("abusive-language", DEBTOR, "请您理解，我们只是提醒您按时还款", False),
+    # third-party-coercion
+    ("third-party-coercion", THIRD, "他不还的话就由你来还", True),
+    ("third-party-coercion", THIRD, "你是他妈妈，你必须替他还这笔钱", True),
+    ("third-party-coercion", THIRD, "父债子还，天经地义", True),
+    ("third-party-coercion", THIRD, "You are jointly liable for your husband's card.", True),
+    ("third-party-coercion", THIRD, "您没有还款义务，只是请您帮忙转告", False),
+    ("third-party-coercion", THIRD, "如果您愿意代他还款，我们可以告诉您还款方式", False),
+    ("third-party-coercion", DEBTOR, "你必须还这笔钱", False),
+    # criminal-liability-threat
+    ("criminal-liability-threat", DEBTOR, "再不还就是信用卡诈骗，要坐牢的", True),
+    ("criminal-liability-threat", DEBTOR, "我们已经准备报案，警察会上门抓你", True),
+    ("criminal-liability-threat", DEBTOR, "You could go to jail for this.", True),
+    ("criminal-liability-threat", DEBTOR, "这属于民事纠纷，不涉及刑事责任", False),
+    ("criminal-liability-threat", {**DEBTOR, "facts": {"criminal_criteria_met": True}},
+     "银行已就恶意透支向公安机关报案", False),
+    ("criminal-liability-threat", DEBTOR, "逾期会影响您的个人征信记录", False),
+]
+
+
+@pytest.mark.parametrize("rule, context, text, fires", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_text_rules(pack, rule: str, context: dict, text: str, fires: bool) -> None:
+    assert (rule in fired(pack, text, context)) is fires
+
+
+def test_every_text_rule_has_cases_both_ways(pack) -> None:
+    text_rules = {r.id for r in pack._base.text}
+    assert text_rules == {c[0] for c in CASES}
+    for rule in text_rules:
+        assert {c[3] for c in CASES if c[0] == rule} == {True, False}
