@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from ._hanzi import TRADITIONAL_TO_SIMPLIFIED
 
@@ -30,20 +29,29 @@ _SPACES = re.compile(r"[^\S\n]{2,}|[\t\r\f\v]")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
-# Characters seen so far that fold to other than one character (ß → ss, zero-width → "").
+# Folding is a table lookup per character in C (str.translate). The table grows as new
+# characters are met: _KNOWN holds every character already looked at, _TABLE those that
+# fold to something else, _RESIZING those that fold to other than one character.
+_KNOWN: set[str] = set()
+_TABLE: dict[int, str] = {}
 _RESIZING: set[str] = set()
 
 
-@lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
     if char in _ZERO_WIDTH:
-        _RESIZING.add(char)
         return ""
     folded = unicodedata.normalize("NFKC", char).casefold()
-    folded = "".join(TRADITIONAL_TO_SIMPLIFIED.get(c, c) for c in folded)
-    if len(folded) != 1:
-        _RESIZING.add(char)
-    return folded
+    return "".join(TRADITIONAL_TO_SIMPLIFIED.get(c, c) for c in folded)
+
+
+def _learn(text: str) -> None:
+    for char in set(text).difference(_KNOWN):
+        folded = _fold_char(char)
+        if folded != char:
+            _TABLE[ord(char)] = folded
+        if len(folded) != 1:
+            _RESIZING.add(char)
+        _KNOWN.add(char)
 
 
 class Normalized:
@@ -67,13 +75,14 @@ class Normalized:
 
 
 def normalize(text: str) -> Normalized:
-    pieces = [_fold_char(c) for c in text]
-    folded = "".join(pieces)
+    if not _KNOWN.issuperset(text):
+        _learn(text)
+    folded = text.translate(_TABLE)
     origin: list[int] | None = None
     if not _RESIZING.isdisjoint(text):
         origin = []
-        for index, piece in enumerate(pieces):
-            origin.extend([index] * len(piece))
+        for index, char in enumerate(text):
+            origin.extend([index] * len(_TABLE.get(ord(char), char)))
     folded, origin = _drop(folded, origin, _INSIDE_CJK, "")
     folded, origin = _drop(folded, origin, _SPACES, " ")
     return Normalized(folded, origin, text)

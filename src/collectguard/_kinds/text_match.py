@@ -109,35 +109,119 @@ class TextMatchParams(Params):
         return self
 
 
-def compile_terms(terms: list[str], where: str) -> re.Pattern[str]:
-    """One alternation for a list of terms; raises ValueError naming a bad pattern."""
-    parts = []
+class Terms:
+    """A compiled term list: finds terms in folded text, Latin words whole.
+
+    Literal terms are merged into one prefix tree (欠(?:款|钱|债)...): Python's regex
+    engine tries every branch of a flat alternation at every position, and skips
+    positions fast only when a pattern starts with a plain set of characters. So the
+    tree starts with its first characters, a word boundary after a Latin term is a
+    lookahead at its end, and the boundary before it is checked here, after the match.
+    """
+
+    __slots__ = ("literal", "patterns", "bounded")
+
+    def __init__(self, literal: re.Pattern[str] | None, patterns: tuple[re.Pattern[str], ...],
+                 bounded: tuple[re.Pattern[str], ...]) -> None:
+        self.literal = literal
+        self.patterns = patterns  # searched as written
+        self.bounded = bounded    # Latin: must not follow a letter or digit
+
+    def finditer(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        if self.literal is not None:
+            spans.extend(_whole(text, self.literal.finditer(text)))
+        for pattern in self.bounded:
+            spans.extend(_whole(text, pattern.finditer(text)))
+        for pattern in self.patterns:
+            spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
+        spans.sort()
+        return spans
+
+    def search(self, text: str, lo: int, hi: int) -> str | None:
+        if lo >= hi:
+            return None
+        for pattern in ((self.literal,) if self.literal is not None else ()) + self.bounded:
+            for start, end in _whole(text, pattern.finditer(text, lo, hi)):
+                return text[start:end]
+        for pattern in self.patterns:
+            match = pattern.search(text, lo, hi)
+            if match is not None:
+                return match.group()
+        return None
+
+
+def _whole(text: str, matches: Any) -> Any:
+    """Spans of the matches that do not start inside a Latin word."""
+    for match in matches:
+        start, end = match.span()
+        if end > start and not (start and _alnum(text[start]) and _alnum(text[start - 1])):
+            yield start, end
+
+
+def compile_terms(terms: list[str], where: str) -> Terms:
+    """Compile a list of terms (literals, or 're:' patterns); ValueError names a bad one."""
+    patterns, literals, bounded = [], [], []
     for term in terms:
         if term.startswith("re:"):
-            source = term[3:]
-            if _NESTED_QUANTIFIER.search(source):
-                raise ValueError(f"{where}: pattern {source!r} nests quantifiers and can take "
-                                 "exponential time on a near miss; rewrite it without (x+)+")
-            try:
-                for macro, expansion in MACROS.items():
-                    source = source.replace("{" + macro + "}", expansion)
-                re.compile(source)
-            except re.error as exc:
-                raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
-            parts.append(f"(?:{source})")
-        else:
-            folded = fold(term).strip()
-            if not folded:
-                raise ValueError(f"{where}: an empty term")
-            escaped = re.escape(folded)
-            if folded[0].isascii() and folded[0].isalnum():
-                escaped = r"(?<![a-z0-9])" + escaped
-            if folded[-1].isascii() and folded[-1].isalnum():
-                escaped += r"(?![a-z0-9])"
-            parts.append(escaped)
-    # Longer alternatives first, so the reported span is the whole term.
-    parts.sort(key=len, reverse=True)
-    return re.compile("|".join(parts))
+            source = _pattern(term[3:], where)
+            # A leading word-boundary lookbehind keeps the regex engine from skipping
+            # ahead by first character; it is checked after the match instead.
+            for boundary in _LEADING_BOUNDARIES:
+                if source.startswith(boundary):
+                    bounded.append(f"(?:{source[len(boundary):]})")
+                    break
+            else:
+                patterns.append(f"(?:{source})")
+            continue
+        folded = fold(term).strip()
+        if not folded:
+            raise ValueError(f"{where}: an empty term")
+        literals.append(folded)
+    return Terms(re.compile(_trie(sorted(set(literals)))) if literals else None,
+                 tuple(re.compile(p) for p in patterns), tuple(re.compile(p) for p in bounded))
+
+
+_LEADING_BOUNDARIES = ("(?<![a-z0-9])", "(?<![a-z])")
+
+
+def _alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _pattern(source: str, where: str) -> str:
+    if _NESTED_QUANTIFIER.search(source):
+        raise ValueError(f"{where}: pattern {source!r} nests quantifiers and can take "
+                         "exponential time on a near miss; rewrite it without (x+)+")
+    for macro, expansion in MACROS.items():
+        source = source.replace("{" + macro + "}", expansion)
+    try:
+        re.compile(source)
+    except re.error as exc:
+        raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
+    return source
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching the longest of ``words`` at a position."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = _alnum(word[-1])
+    return _trie_node(root)
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _trie_node(node[char]) for char in sorted(k for k in node if k)]
+    if "" in node:
+        # A word may end here; a Latin word only where no letter or digit follows.
+        end = "(?![a-z0-9])" if node[""] else ""
+        if not branches:
+            return end
+        return "(?:" + "|".join(branches) + ("|" + end if end else "|") + ")"
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 class _Group:
@@ -159,26 +243,29 @@ class _Cue:
         self.before = spec.before
         self.after = spec.after
 
-    def clears(self, text: str, start: int, end: int) -> str | None:
-        """The cue text found near [start, end) in the same clause, or None."""
+    def clears(self, text: str, start: int, end: int, clause: tuple[int, int]) -> str | None:
+        """The cue text found near [start, end) within its clause [clause), or None."""
         if self.before:
-            lo = max(0, start - self.before)
-            window = text[lo:start]
-            cut = max(window.rfind(c) for c in _CLAUSE_END)
-            if cut >= 0:
-                window = window[cut + 1:]
-            found = self.pattern.search(window)
+            found = self.pattern.search(text, max(clause[0], start - self.before), start)
             if found:
-                return found.group()
+                return found
         if self.after:
-            window = text[end:end + self.after]
-            cut = min((i for i in (window.find(c) for c in _CLAUSE_END) if i >= 0), default=-1)
-            if cut >= 0:
-                window = window[:cut]
-            found = self.pattern.search(window)
+            found = self.pattern.search(text, end, min(clause[1], end + self.after))
             if found:
-                return found.group()
+                return found
         return None
+
+
+_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+
+
+def _clause(text: str, starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end): from after the break before it to the break after it."""
+    i = bisect_right(starts, start)
+    lo = starts[i - 1] if i else 0
+    j = bisect_right(starts, end - 1)
+    hi = starts[j] - 1 if j < len(starts) else len(text)
+    return lo, hi
 
 
 def _units(text: str, scope: str) -> list[int]:
@@ -210,24 +297,27 @@ class TextMatch:
         text = note.normalized.text
         found: dict[str, list[tuple[int, int]]] = {}
         cleared: list[dict[str, Any]] = []
+        clause_starts: list[int] | None = None
         for name, group in self.groups.items():
             if group.unless is not None and group.unless.matches(note.context):
                 if trace:
                     cleared.append({"group": name, "by": f"unless ({group.unless.describe()})"})
                 continue
             spans = []
-            for match in group.pattern.finditer(text):
-                start, end = match.span()
+            for start, end in group.pattern.finditer(text):
                 cue = None
+                if group.cues and clause_starts is None:
+                    clause_starts = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+                clause = _clause(text, clause_starts, start, end) if group.cues else (0, 0)
                 for candidate in group.cues:
-                    hit = candidate.clears(text, start, end)
+                    hit = candidate.clears(text, start, end, clause)
                     if hit is not None:
                         cue = (candidate.name, hit)
                         break
                 if cue is None:
                     spans.append((start, end))
                 elif trace:
-                    cleared.append({"group": name, "term": match.group(), "by": cue[0], "cue": cue[1]})
+                    cleared.append({"group": name, "term": text[start:end], "by": cue[0], "cue": cue[1]})
             if spans:
                 found[name] = spans
         return found, cleared
