@@ -1,0 +1,151 @@
+"""Lint: every problem in a policy file, each with its place, check id and a hint.
+
+Loading stops at the first error; lint goes on and reports all of them: YAML syntax and
+duplicate keys, values YAML 1.1 tools read differently, schema problems, unknown kinds,
+duplicate ids, overlays naming unknown rules, parameters a kind refuses (zones, times,
+patterns), rules that can never apply or never bind, and missing messages or citations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ._errors import PolicyError
+from ._kinds import BY_NAME
+from ._kinds._base import CompileEnv
+from ._spec import PolicySpec, RuleBase, patched_rule, validate
+from ._vocab import CHANNELS, OUTCOMES
+from ._yaml import Document, load
+
+
+def lint_file(path: str | Path) -> list[PolicyError]:
+    """All problems in one policy file, errors and warnings, in file order."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [PolicyError("no such file", path=name, check="file", hint="check the path")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [PolicyError(f"cannot read the file: {exc}", path=name, check="file")]
+    return lint_text(text, name)
+
+
+def lint_text(text: str, path: str) -> list[PolicyError]:
+    try:
+        doc = load(text, path)
+    except PolicyError as exc:
+        return [exc]
+    problems = _yaml11(doc)
+    spec, found = validate(doc)
+    problems += found
+    if spec is not None:
+        problems += _compile_all(doc, spec)
+        problems += _semantics(doc, spec)
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.check))
+
+
+def _yaml11(doc: Document) -> list[PolicyError]:
+    out = []
+    for loc, value in doc.plain_strings.items():
+        if "-" in value and ":" not in value:
+            continue  # a date: YAML 1.1 tools read a date, which is what a date field means
+        line, col = doc.position(loc)
+        reading = "a number (22:00 is 1320)" if ":" in value else "a boolean"
+        out.append(PolicyError(f"'{value}' is unquoted: YAML 1.1 tools (PyYAML, many editors) read it as "
+                               f"{reading}", path=doc.path, line=line, column=col, level="warning",
+                               check="yaml11-scalar", hint=f'quote it: "{value}"'))
+    return out
+
+
+def _compile_all(doc: Document, spec: PolicySpec) -> list[PolicyError]:
+    out = []
+    placed: list[tuple[Any, tuple[Any, ...]]] = [(r, ("rules", i)) for i, r in enumerate(spec.rules)]
+    for j, overlay in enumerate(spec.overlays):
+        for rule_id in overlay.rules:
+            if any(r.id == rule_id for r in spec.rules):
+                try:
+                    placed.append((patched_rule(doc, spec, j, rule_id), ("overlays", j, "rules", rule_id)))
+                except PolicyError as exc:
+                    out.append(exc)
+        placed += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
+    for rule, where in placed:
+        kind = BY_NAME[rule.kind]
+        try:
+            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone))
+        except ValueError as exc:
+            message = str(exc)
+            line, col = doc.position(where + ("params",) + _term_loc(doc, where, message))
+            out.append(PolicyError(f"rule '{rule.id}': {message}", path=doc.path, line=line, column=col,
+                                   check="invalid-pattern" if "pattern" in message else "invalid-value"))
+    return out
+
+
+def _term_loc(doc: Document, where: tuple[Any, ...], message: str) -> tuple[Any, ...]:
+    """Where in a text rule's params a bad pattern sits, from 'groups.x: pattern ...'."""
+    head = message.split(":", 1)[0]
+    parts = head.split(".")
+    if len(parts) != 2 or parts[0] not in ("groups", "cues"):
+        return ()
+    params = doc.data
+    for part in where + ("params",):
+        params = params[part] if isinstance(params, (dict, list)) else None
+    terms = (((params or {}).get(parts[0]) or {}).get(parts[1]) or {}).get("any") or []
+    quoted = message.split("pattern ", 1)[1] if "pattern " in message else ""
+    for i, term in enumerate(terms):
+        if isinstance(term, str) and term.startswith("re:") and repr(term[3:])[:12] in quoted:
+            return (parts[0], parts[1], "any", i)
+    return (parts[0], parts[1])
+
+
+def _semantics(doc: Document, spec: PolicySpec) -> list[PolicyError]:
+    out = []
+    rules: list[tuple[RuleBase, tuple[Any, ...]]] = [(r, ("rules", i)) for i, r in enumerate(spec.rules)]
+    for j, overlay in enumerate(spec.overlays):
+        rules += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
+    for rule, where in rules:
+        line, col = doc.position(where)
+        if not rule.message:
+            out.append(PolicyError(f"rule '{rule.id}' has no message", path=doc.path, line=line, column=col,
+                                   level="warning", check="missing-message",
+                                   hint="say in one line what was found, why it matters and what to do"))
+        if not rule.citation:
+            out.append(PolicyError(f"rule '{rule.id}' has no citation", path=doc.path, line=line, column=col,
+                                   level="warning", check="missing-citation",
+                                   hint="cite the article the rule enforces, e.g. 电话催收管理制度 第五条"))
+        for field in ("parties", "relations", "channels", "clients"):
+            if rule.when is not None and getattr(rule.when, field) == []:
+                wline, wcol = doc.position(where + ("when", field))
+                out.append(PolicyError(f"rule '{rule.id}': when.{field} is empty, so the rule never applies",
+                                       path=doc.path, line=wline, column=wcol, check="never-applies",
+                                       hint=f"list the {field} it applies to, or remove when.{field}"))
+        if rule.kind == "frequency-cap":
+            out += _cap_never_binds(doc, rule, where)
+    return out
+
+
+def _cap_never_binds(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[PolicyError]:
+    count = rule.params.count
+    outcomes = set(OUTCOMES)
+    if count.outcomes is not None:
+        outcomes &= set(count.outcomes)
+    if count.outcomes_not is not None:
+        outcomes -= set(count.outcomes_not)
+    channels = set(count.channels) if count.channels is not None else set(CHANNELS)
+    problems = []
+    if not outcomes or not channels:
+        line, col = doc.position(where + ("params", "count"))
+        problems.append(PolicyError(f"rule '{rule.id}': the count filter excludes every "
+                                    f"{'outcome' if not outcomes else 'channel'}, so only entries with no "
+                                    "recorded outcome count", path=doc.path, line=line, column=col,
+                                    level="warning", check="cap-never-binds",
+                                    hint="check outcomes / outcomes_not / channels"))
+    return problems
+
+
+def exit_code(problems: list[PolicyError], strict: bool = False) -> int:
+    if any(p.level == "error" for p in problems):
+        return 1
+    if strict and problems:
+        return 1
+    return 0
