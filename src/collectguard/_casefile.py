@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ._clock import ClockError, instant
 from ._errors import CollectguardError, InputError, PolicyError
 from ._policy import Policy, load_policy
-from ._spec import translate
+from ._spec import translate, vocabulary
 from ._yaml import load
 
 
@@ -78,6 +78,9 @@ class CaseFile(_Strict):
     cases: list[Case] = Field(min_length=1)
 
 
+_CASE_KEYS = vocabulary(CaseFile)
+
+
 @dataclass
 class Result:
     name: str
@@ -108,7 +111,7 @@ def run_file(path: str | Path) -> FileReport:
     try:
         spec = CaseFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise translate(exc, doc)[0] from None
+        raise translate(exc, doc, known_keys=_CASE_KEYS)[0] from None
     policy_path = Path(path).parent / spec.policy
     if not policy_path.exists():
         line, col = doc.position(("policy",))

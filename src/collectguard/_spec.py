@@ -114,7 +114,8 @@ def json_schema() -> dict[str, Any]:
 
 # -- errors that point into the file --------------------------------------------------
 
-def _vocabulary() -> list[str]:
+def vocabulary(*models: Any) -> list[str]:
+    """Every key the given models (and the models inside them) accept, for did-you-mean."""
     names: set[str] = set()
 
     def walk(model: Any, seen: set[Any]) -> None:
@@ -127,7 +128,7 @@ def _vocabulary() -> list[str]:
                 walk(arg, seen)
 
     seen: set[Any] = set()
-    for model in (PolicySpec, RulePatch, *RULE_MODELS.values()):
+    for model in models:
         walk(model, seen)
     return sorted(names)
 
@@ -141,7 +142,7 @@ def _types(annotation: Any) -> list[Any]:
     return out
 
 
-_KNOWN_KEYS = _vocabulary()
+_KNOWN_KEYS = vocabulary(PolicySpec, RulePatch, *RULE_MODELS.values())
 
 
 def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -174,14 +175,21 @@ def _did_you_mean(word: str, options: list[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def translate(exc: ValidationError, doc: Document, prefix: tuple[Any, ...] = ()) -> list[PolicyError]:
+def translate(exc: ValidationError, doc: Document, prefix: tuple[Any, ...] = (),
+              known_keys: list[str] | None = None) -> list[PolicyError]:
     """Pydantic errors as PolicyErrors placed in ``doc`` (``prefix``: where the data sat)."""
     problems = []
     # A misspelt key also leaves its field missing: report the spelling, which names the fix.
     errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+    suggested: set[tuple[Any, ...]] = set()
     for err in errors:
         loc = prefix + _data_loc(_at(doc.data, prefix), tuple(err["loc"]))
-        problems.append(_one(err, loc, doc))
+        problem = _one(err, loc, doc, known_keys or _KNOWN_KEYS)
+        if err["type"] == "extra_forbidden" and problem.hint and problem.hint.startswith("did you mean '"):
+            suggested.add(loc[:-1] + (problem.hint.split("'")[1],))
+        elif err["type"] == "missing" and loc in suggested:
+            continue  # the misspelt key above already says it
+        problems.append(problem)
     return problems
 
 
@@ -194,14 +202,14 @@ def _at(data: Any, loc: tuple[Any, ...]) -> Any:
     return data
 
 
-def _one(err: Any, loc: tuple[Any, ...], doc: Document) -> PolicyError:
+def _one(err: Any, loc: tuple[Any, ...], doc: Document, known_keys: list[str] | None = None) -> PolicyError:
     kind, msg, where = err["type"], err["msg"], _dotted(loc)
     line, col = doc.position(loc)
     if kind == "extra_forbidden":
         key = loc[-1]
         line, col = doc.position(loc, key=True)
         return PolicyError(f"{where}: unknown key '{key}'", path=doc.path, line=line, column=col,
-                           hint=_did_you_mean(str(key), _KNOWN_KEYS) or "remove it or check the docs for this block",
+                           hint=_did_you_mean(str(key), known_keys or _KNOWN_KEYS) or "remove it or check the docs for this block",
                            check="unknown-key")
     if kind == "missing":
         where = _dotted(loc[:-1])
@@ -219,8 +227,13 @@ def _one(err: Any, loc: tuple[Any, ...], doc: Document) -> PolicyError:
                            hint="add kind: one of " + ", ".join(sorted(BY_NAME)), check="missing-field")
     if kind == "string_type" and isinstance(_at(doc.data, loc), (int, float, bool)):
         value = _at(doc.data, loc)
-        hint = "quote it" + (': YAML 1.1 tools read an unquoted time such as 22:00 as a number'
-                             if isinstance(value, int) and not isinstance(value, bool) else "")
+        field = loc[-1] if loc else None
+        if field == "rolling":
+            hint = 'write a duration with its unit, e.g. "60m"'
+        elif field in ("from", "until") and isinstance(value, int) and not isinstance(value, bool):
+            hint = 'quote it, e.g. "22:00": YAML 1.1 tools read an unquoted 22:00 as the number 1320'
+        else:
+            hint = "quote it"
         return PolicyError(f"{where}: expected text, got {value!r}", path=doc.path, line=line, column=col,
                            hint=hint, check="wrong-type")
     if kind in ("value_error", "assertion_error"):
@@ -238,7 +251,8 @@ def validate(doc: Document) -> tuple[PolicySpec | None, list[PolicyError]]:
     """The spec and every problem found: schema, duplicate ids, overlays naming unknown rules."""
     if not isinstance(doc.data, dict):
         return None, [PolicyError("a policy must be a mapping of id, version, timezone, rules, ...",
-                                  path=doc.path, line=1, column=1, check="wrong-type")]
+                                  path=doc.path, line=1, column=1, check="wrong-type",
+                                  hint="start the file with id:, version:, timezone: and rules:")]
     try:
         spec = PolicySpec.model_validate(doc.data)
     except ValidationError as exc:
