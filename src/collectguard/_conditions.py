@@ -6,7 +6,7 @@ rule's term groups use the same model, so the policy language has one way to say
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,6 +80,29 @@ class Condition(BaseModel):
                 elif not _same(facts.get(name), test):
                     return False
         return True
+
+    def matcher(self) -> Callable[[Any], bool]:
+        """The same test as :meth:`matches`, prepared once: sets instead of lists."""
+        fields = tuple((attr, frozenset(allowed)) for attr, allowed in (
+            ("party", self.parties), ("relation", self.relations), ("channel", self.channels),
+            ("client", self.clients)) if allowed is not None)
+        facts = tuple((self.facts or {}).items())
+
+        def match(subject: Any) -> bool:
+            for attr, allowed in fields:
+                if getattr(subject, attr) not in allowed:
+                    return False
+            if facts:
+                given = subject.facts or {}
+                for name, test in facts:
+                    if isinstance(test, FactTest):
+                        if not test.matches(given, name):
+                            return False
+                    elif not _same(given.get(name), test):
+                        return False
+            return True
+
+        return match
 
     def mismatch(self, subject: Any) -> str | None:
         """The first field that does not match, with the value it had; None when all match."""

@@ -13,21 +13,18 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ._errors import InputError
-from ._input import check_history_entry, history_entry, read_time
+from ._input import (
+    CHANNEL_SET as _CHANNELS,
+    HISTORY_FIELDS as _FIELDS,
+    OUTCOME_SET,
+    PARTY_SET as _PARTIES,
+    check_history_entry,
+    history_entry,
+    read_time,
+)
 
 _FIXED = timezone
-
-
-def _parse(value: Any, where: str) -> datetime:
-    # Fast path: ISO text with a fixed offset compares and subtracts correctly as is.
-    if type(value) is str:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return read_time(value, where)
-        if type(parsed.tzinfo) is _FIXED:
-            return parsed
-    return read_time(value, where)
+_fromiso = datetime.fromisoformat
 
 
 class CountFilter:
@@ -65,27 +62,77 @@ class History:
         self._index: dict[tuple[Any, ...], tuple[list[datetime], list[int]]] = {}
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
-                rule_id: str) -> tuple[list[datetime], list[int]]:
-        """Instants (sorted) and history indexes of the entries a cap counts."""
-        cache_key = (same, values, filt.key)
+                rule_id: str, since: str = "") -> tuple[list[datetime], list[int]]:
+        """Instants (sorted) and history indexes of the entries a cap counts.
+
+        ``since`` (an ISO date, or ""): entries written as ISO text dated before it cannot
+        count in any window the caller will ask about, so they are neither parsed nor
+        checked. The caller leaves two days of slack for UTC offsets.
+        """
+        cache_key = (same, values, filt.key, since)
         found = self._index.get(cache_key)
         if found is not None:
             return found
         picked: list[tuple[datetime, int]] = []
-        for index, raw in enumerate(self.entries):
-            data = history_entry(raw, index)
-            for name, wanted in zip(same, values):
-                got = data.get(name)
+        first, wanted = same[0], values[0]
+        rest = tuple(zip(same[1:], values[1:]))
+        channels, parties, outcomes = filt.channels, filt.parties, filt.outcomes
+        # The loop runs once per entry of a long history: plain dict reads, set lookups
+        # and C-level checks; anything unusual goes to the slow path that explains it.
+        for index, data in enumerate(self.entries):
+            if type(data) is not dict:
+                data = history_entry(data, index)
+            got = data.get(first)
+            if got != wanted:
                 if got is None:
-                    raise InputError(f"history[{index}].{name}: missing; rule '{rule_id}' counts "
-                                     f"history by {name}, so every entry needs it")
-                if got != wanted:
-                    break
+                    _missing(index, first, rule_id)
+                continue
+            if rest and not _same_rest(data, rest, index, rule_id):
+                continue
+            at = data.get("at")
+            if since and type(at) is str and at[:10] < since and at[4:5] == "-":
+                continue
+            channel, outcome, party = data.get("channel"), data.get("outcome"), data.get("party")
+            if (channel not in _CHANNELS or (outcome is not None and outcome not in OUTCOME_SET)
+                    or (party is not None and party not in _PARTIES) or not _FIELDS.issuperset(data)):
+                check_history_entry(data, index)  # raises the error that names the field
+            if channels is not None and channel not in channels:
+                continue
+            if parties is not None and party not in parties:
+                continue
+            if outcomes is not None and outcome is not None and outcome not in outcomes:
+                continue
+            if type(at) is str:
+                try:
+                    parsed = _fromiso(at)
+                except ValueError:
+                    parsed = read_time(at, f"history[{index}].at")
+                else:
+                    if type(parsed.tzinfo) is not _FIXED:
+                        parsed = read_time(at if parsed.tzinfo is None else parsed, f"history[{index}].at")
             else:
-                check_history_entry(data, index)
-                if filt.accepts(data):
-                    picked.append((_parse(data.get("at"), f"history[{index}].at"), index))
-        picked.sort(key=lambda pair: pair[0])
+                parsed = read_time(at, f"history[{index}].at")
+            picked.append((parsed, index))
+        picked.sort(key=_first)
         found = ([at for at, _ in picked], [i for _, i in picked])
         self._index[cache_key] = found
         return found
+
+
+def _first(pair: tuple[datetime, int]) -> datetime:
+    return pair[0]
+
+
+def _missing(index: int, name: str, rule_id: str) -> None:
+    raise InputError(f"history[{index}].{name}: missing; rule '{rule_id}' counts "
+                     f"history by {name}, so every entry needs it")
+
+
+def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index: int, rule_id: str) -> bool:
+    for name, wanted in rest:
+        got = data.get(name)
+        if got is None:
+            _missing(index, name, rule_id)
+        if got != wanted:
+            return False
+    return True

@@ -9,7 +9,7 @@ channels and naive or unreadable times are errors, never a silent allow.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from difflib import get_close_matches
 from typing import Any
 
@@ -27,6 +27,10 @@ _CHANNELS = frozenset(CHANNELS)
 _PARTIES = frozenset(PARTIES)
 _RELATIONS = frozenset(RELATIONS)
 OUTCOME_SET = frozenset(OUTCOMES)
+CHANNEL_SET, PARTY_SET, HISTORY_FIELDS = _CHANNELS, _PARTIES, _HISTORY_FIELDS
+_REQUIRED = frozenset({"at", "channel", "party", "contact"})
+_fromiso = datetime.fromisoformat
+_FIXED_OFFSET = timezone
 
 
 class Subject:
@@ -116,6 +120,9 @@ def read_zones(value: Any, default: tuple[Any, ...], where: str) -> tuple[Any, .
 
 
 def read_attempt(value: Any, default_zones: tuple[Any, ...], where: str = "attempt") -> Subject:
+    fast = _fast_attempt(value, default_zones)
+    if fast is not None:
+        return fast
     data = _as_mapping(value, where, "an object with at, channel, party and contact")
     _unknown_keys(data, _ATTEMPT_FIELDS, where)
     contact = data.get("contact")
@@ -139,6 +146,42 @@ def read_attempt(value: Any, default_zones: tuple[Any, ...], where: str = "attem
         zones=read_zones(data.get("timezone"), default_zones, f"{where}.timezone"),
         facts=facts,
     )
+
+
+def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
+    """The common case, read with a handful of C-level checks; None sends it to the full reader."""
+    if type(value) is not dict or not _ATTEMPT_FIELDS.issuperset(value) or not _REQUIRED.issubset(value):
+        return None
+    channel, party, contact = value["channel"], value["party"], value["contact"]
+    relation, facts = value.get("relation"), value.get("facts")
+    account, party_id, client = value.get("account"), value.get("party_id"), value.get("client")
+    if (channel not in _CHANNELS or party not in _PARTIES or type(contact) is not str or not contact
+            or (relation is not None and relation not in _RELATIONS)
+            or (facts is not None and type(facts) is not dict)
+            or (account is not None and type(account) is not str)
+            or (party_id is not None and type(party_id) is not str)
+            or (client is not None and type(client) is not str)):
+        return None
+    at = value["at"]
+    if type(at) is not str:
+        return None
+    try:
+        parsed = _fromiso(at)
+    except ValueError:
+        return None
+    if type(parsed.tzinfo) is not _FIXED_OFFSET:
+        return None
+    zones = value.get("timezone")
+    if zones is None:
+        zones = default_zones
+    elif type(zones) is str:
+        try:
+            zones = (zone(zones),)
+        except ClockError:
+            return None
+    else:
+        return None
+    return Subject(parsed, channel, party, relation, contact, account, party_id, client, zones, facts or {})
 
 
 def read_history(value: Any) -> list[Any]:

@@ -43,6 +43,8 @@ class CompiledRule:
     unless: Condition | None
     effective: Effective | None
     check: Any
+    when_test: Any = None
+    unless_test: Any = None
 
     def why_not(self, subject: Any, day: Any) -> str | None:
         """None when the rule applies; otherwise why it does not."""
@@ -57,9 +59,9 @@ class CompiledRule:
     def applies(self, subject: Any, day: Any) -> bool:
         if self.effective is not None and day is not None and not self.effective.holds(day):
             return False
-        if self.when is not None and not self.when.matches(subject):
+        if self.when_test is not None and not self.when_test(subject):
             return False
-        return self.unless is None or not self.unless.matches(subject)
+        return self.unless_test is None or not self.unless_test(subject)
 
 
 def _span(effective: Effective) -> str:
@@ -149,6 +151,8 @@ class Policy:
             id=rule.id, kind=kind.name, subject=kind.subject, severity=rule.severity,
             message=rule.message or f"{rule.id}: {kind.summary}", citation=rule.citation,
             when=rule.when, unless=rule.unless, effective=rule.effective, check=check,
+            when_test=rule.when.matcher() if rule.when is not None else None,
+            unless_test=rule.unless.matcher() if rule.unless is not None else None,
         )
 
     # -- what users ask ---------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, PositiveInt, field_validator, model_validator
 
-from .._clock import day_start, duration
+from .._clock import UTC, day_start, duration
 from .._errors import InputError
 from .._history import CountFilter
 from .._vocab import Channel, Outcome, Party
@@ -39,6 +39,7 @@ from ._base import CompileEnv, Finding, Kind, Params
 
 # How far ahead the search for an open slot looks before saying no wait helps.
 _HORIZON = timedelta(days=400)
+_SLACK = timedelta(days=2)
 
 
 class Window(Params):
@@ -97,7 +98,7 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
 
 
 class FrequencyCap:
-    __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label")
+    __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach")
 
     def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
         self.limit = params.max
@@ -113,6 +114,10 @@ class FrequencyCap:
         self.span = duration(w.rolling) if w.rolling else None
         self.calendar = w.calendar
         self.days = w.calendar_days
+        # How far before the attempt a counted entry can lie, for any instant the search
+        # for the next allowed time may ask about (all of them at or after the attempt).
+        self.reach = self.span if self.span is not None else timedelta(
+            days={"day": 1, "week": 7, "month": 31}.get(w.calendar or "", w.calendar_days or 1))
         self.label = (f"rolling {w.rolling}" if w.rolling else
                       f"calendar {w.calendar}" if w.calendar else f"{w.calendar_days} calendar days")
 
@@ -127,7 +132,9 @@ class FrequencyCap:
                 raise InputError(f"attempt.{name}: missing; rule '{self.rule_id}' counts history "
                                  f"by {name}")
             values.append(value)
-        return ctx.history.counted(self.same, tuple(values), self.filter, self.rule_id)
+        # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
+        since = (subject.at - self.reach - _SLACK).astimezone(UTC).date().isoformat()
+        return ctx.history.counted(self.same, tuple(values), self.filter, self.rule_id, since)
 
     def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
         """[start, end) of the calendar period holding ``at`` in zone ``tz``."""
