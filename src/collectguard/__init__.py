@@ -15,6 +15,7 @@ from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import CollectguardError, InputError, PolicyError
 from ._models import Attempt, HistoryEntry, NoteContext
 from ._policy import Policy, load_policy, parse_policy
+from ._session import Session
 from ._spec import json_schema
 
 __version__ = "0.1.0"
@@ -31,6 +32,7 @@ __all__ = sorted([
     "PolicyRef",
     "Reason",
     "RuleTrace",
+    "Session",
     "json_schema",
     "load_policy",
     "parse_policy",

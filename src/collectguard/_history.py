@@ -55,15 +55,21 @@ class CountFilter:
 
 
 class History:
-    __slots__ = ("entries", "_index")
+    __slots__ = ("entries", "_index", "_names")
 
-    def __init__(self, entries: list[Any]) -> None:
+    def __init__(self, entries: list[Any], names: list[int] | None = None) -> None:
         self.entries = entries
         self._index: dict[tuple[Any, ...], tuple[list[datetime], list[int]]] = {}
+        # The caller's position of each entry, when these are a subset of its history:
+        # error messages name history[i] as the caller numbered it.
+        self._names = names
+
+    def _name(self, index: int) -> int:
+        return self._names[index] if self._names is not None else index
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
                 rule_id: str, since: str = "") -> tuple[list[datetime], list[int]]:
-        """Instants (sorted) and history indexes of the entries a cap counts.
+        """Instants (naive UTC, sorted) and history indexes of the entries a cap counts.
 
         ``since`` (an ISO date, or ""): entries written as ISO text dated before it cannot
         count in any window the caller will ask about, so they are neither parsed nor
@@ -81,13 +87,13 @@ class History:
         # and C-level checks; anything unusual goes to the slow path that explains it.
         for index, data in enumerate(self.entries):
             if type(data) is not dict:
-                data = history_entry(data, index)
+                data = history_entry(data, self._name(index))
             got = data.get(first)
             if got != wanted:
                 if got is None:
-                    _missing(index, first, rule_id)
+                    _missing(self._name(index), first, rule_id)
                 continue
-            if rest and not _same_rest(data, rest, index, rule_id):
+            if rest and not _same_rest(data, rest, self._name(index), rule_id):
                 continue
             at = data.get("at")
             if since and type(at) is str and at[:10] < since and at[4:5] == "-":
@@ -95,7 +101,7 @@ class History:
             channel, outcome, party = data.get("channel"), data.get("outcome"), data.get("party")
             if (channel not in _CHANNELS or (outcome is not None and outcome not in OUTCOME_SET)
                     or (party is not None and party not in _PARTIES) or not _FIELDS.issuperset(data)):
-                check_history_entry(data, index)  # raises the error that names the field
+                check_history_entry(data, self._name(index))  # raises the error that names the field
             if channels is not None and channel not in channels:
                 continue
             if parties is not None and party not in parties:
@@ -106,15 +112,20 @@ class History:
                 try:
                     parsed = _fromiso(at)
                 except ValueError:
-                    parsed = read_time(at, f"history[{index}].at")
+                    parsed = read_time(at, f"history[{self._name(index)}].at")
                 else:
                     if type(parsed.tzinfo) is not _FIXED:
-                        parsed = read_time(at if parsed.tzinfo is None else parsed, f"history[{index}].at")
+                        parsed = read_time(at if parsed.tzinfo is None else parsed,
+                                           f"history[{self._name(index)}].at")
             else:
-                parsed = read_time(at, f"history[{index}].at")
-            picked.append((parsed, index))
+                parsed = read_time(at, f"history[{self._name(index)}].at")
+            # Naive UTC: sorting and bisecting compare without consulting time zones.
+            offset = parsed.utcoffset()
+            picked.append((parsed.replace(tzinfo=None) - offset if offset else parsed.replace(tzinfo=None), index))
         picked.sort(key=_first)
         found = ([at for at, _ in picked], [i for _, i in picked])
+        if self._names is not None:
+            found = (found[0], [self._names[i] for i in found[1]])
         self._index[cache_key] = found
         return found
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._clock import zone
 from ._conditions import Condition
@@ -25,6 +25,9 @@ from ._normalize import normalize
 from ._kinds._base import CompileEnv, Finding
 from ._spec import Effective, PolicySpec, RuleBase, patched_rule, validate
 from ._yaml import Document, load
+
+if TYPE_CHECKING:
+    from ._session import Session
 
 # The search for the next allowed time stops after this many hops between rules;
 # a real policy settles in two or three (a cap's window, then the night's quiet hours).
@@ -185,11 +188,20 @@ class Policy:
         dict with the same fields. Raises :class:`InputError` on anything that cannot be
         decided on (naive time, unknown zone or channel, a field a rule needs missing).
         """
+        return self._check_with(attempt, History(read_history(history)), explain)
+
+    def session(self, history: Iterable[Any] | None = None) -> "Session":
+        """A :class:`Session` that keeps ``history`` indexed for many checks and records."""
+        from ._session import Session
+
+        return Session(self, history)
+
+    def _check_with(self, attempt: Any, history: History, explain: bool) -> Decision:
         subject = read_attempt(attempt, self._zones)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
         at = subject.at
         self._in_force(at)
-        ctx = _Context(subject, History(read_history(history)))
+        ctx = _Context(subject, history)
         day = self._day(at) if rs.dated else None
         fired: list[tuple[CompiledRule, Finding]] = []
         for rule in rs.attempt:

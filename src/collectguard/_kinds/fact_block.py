@@ -27,10 +27,11 @@ class FactBlockParams(Params):
 
 
 class FactBlock:
-    __slots__ = ("condition", "names")
+    __slots__ = ("condition", "names", "test")
 
     def __init__(self, params: FactBlockParams) -> None:
         self.condition = Condition(facts=params.facts)
+        self.test = self.condition.matcher()
         self.names = tuple(params.facts)
 
     def _values(self, ctx: Any) -> dict[str, Any]:
@@ -38,7 +39,7 @@ class FactBlock:
         return {name: facts.get(name) for name in self.names}
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
-        if not self.condition.matches(ctx.subject):
+        if not self.test(ctx.subject):
             return None
         return Finding(evidence={"facts": self._values(ctx)}, retry_at=None)
 

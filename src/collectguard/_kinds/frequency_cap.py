@@ -37,6 +37,12 @@ from .._history import CountFilter
 from .._vocab import Channel, Outcome, Party
 from ._base import CompileEnv, Finding, Kind, Params
 
+def _naive_utc(at: datetime) -> datetime:
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return at.replace(tzinfo=None)
+
+
 # How far ahead the search for an open slot looks before saying no wait helps.
 _HORIZON = timedelta(days=400)
 _SLACK = timedelta(days=2)
@@ -152,11 +158,12 @@ class FrequencyCap:
         return day_start(first, tz), day_start(after, tz)
 
     def _counted_at(self, times: list[datetime], at: datetime, tz: Any) -> tuple[int, int]:
-        """Slice [lo, hi) of ``times`` counted at ``at``."""
+        """Slice [lo, hi) of ``times`` (naive UTC, see History.counted) counted at ``at``."""
         if self.span is not None:
-            return bisect_right(times, at - self.span), bisect_right(times, at)
+            end = _naive_utc(at)
+            return bisect_right(times, end - self.span), bisect_right(times, end)
         start, end = self._period(at, tz)
-        return bisect_left(times, start), bisect_left(times, end)
+        return bisect_left(times, _naive_utc(start)), bisect_left(times, _naive_utc(end))
 
     def _over(self, times: list[datetime], at: datetime, tz: Any) -> bool:
         lo, hi = self._counted_at(times, at, tz)
@@ -168,7 +175,7 @@ class FrequencyCap:
             lo, _ = self._counted_at(times, at, tz)
             # The count drops only when an entry leaves the window, at entry + span.
             for entry in times[lo:]:
-                leaves = entry + self.span
+                leaves = (entry + self.span).replace(tzinfo=UTC)
                 if leaves > at and not self._over(times, leaves, tz):
                     return leaves
             return None
