@@ -11,6 +11,7 @@ Load a policy once, then check a proposed contact attempt (with its history) or 
 
 from __future__ import annotations
 
+from ._audit import AuditSummary, audit_records
 from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import CollectguardError, InputError, PolicyError
 from ._models import Attempt, HistoryEntry, NoteContext
@@ -22,6 +23,8 @@ __version__ = "0.1.0"
 
 __all__ = sorted([
     "Attempt",
+    "AuditSummary",
+    "audit_records",
     "CollectguardError",
     "Decision",
     "HistoryEntry",

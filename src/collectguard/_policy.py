@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +168,23 @@ class Policy:
     def rule_ids(self, client: str | None = None) -> list[str]:
         rs = self._ruleset(client)
         return [r.id for r in rs.attempt + rs.text]
+
+    def max_reach(self) -> timedelta:
+        """How far back any cap of the policy (any client) counts history."""
+        sets = [self._base, *self._by_client.values()]
+        return max((getattr(r.check, "reach", timedelta(0)) for rs in sets for r in rs.attempt),
+                   default=timedelta(0))
+
+    def zone_for(self, name: Any) -> Any:
+        """The recipient's zone as an audit reads it: the first named, else the policy's."""
+        if isinstance(name, list) and name:
+            name = name[0]
+        if isinstance(name, str):
+            try:
+                return zone(name)
+            except ValueError:
+                pass
+        return self._zone
 
     def _ruleset(self, client: str | None) -> RuleSet:
         return self._by_client.get(client, self._base) if client is not None else self._base

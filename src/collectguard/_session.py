@@ -93,6 +93,7 @@ class Session:
         entries = read_history(list(history) if history is not None and not isinstance(history, list) else history)
         self._history = _Indexed(list(entries))
         self._lock = threading.Lock()
+        self.wheres: list[str] = []
 
     def __len__(self) -> int:
         return len(self._history.entries)

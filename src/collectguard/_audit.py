@@ -1,0 +1,162 @@
+"""Audit: replay a call log in time order and report every attempt or text that broke a rule.
+
+Each record is judged against the contacts before it, then added to the history with its
+outcome; a record with ``text`` is also checked as a note said to that party. Memory is
+bounded: records are re-ordered within a window (logs are nearly sorted as dialers
+write them), and the history keeps only what a cap can still count.
+
+A log too large for one machine is partitioned by contact (every cap of the shipped pack
+counts per contact) and each partition audited on its own with :func:`audit_records`;
+``examples/dask_audit.py`` does that on Dask.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ._clock import ClockError, instant
+from ._errors import InputError
+
+_ATTEMPT = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone", "facts")
+_CONTEXT = ("party", "relation", "channel", "client", "facts")
+
+
+@dataclass
+class AuditSummary:
+    records: int = 0
+    attempts: int = 0
+    texts: int = 0
+    broken: int = 0
+    by_rule: Counter = field(default_factory=Counter)
+    by_client: Counter = field(default_factory=Counter)
+    by_day: Counter = field(default_factory=Counter)
+
+    def merge(self, other: "AuditSummary") -> None:
+        for name in ("records", "attempts", "texts", "broken"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("by_rule", "by_client", "by_day"):
+            getattr(self, name).update(getattr(other, name))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"records": self.records, "attempts": self.attempts, "texts": self.texts, "broken": self.broken,
+                "by_rule": dict(sorted(self.by_rule.items())), "by_client": dict(sorted(self.by_client.items())),
+                "by_day": dict(sorted(self.by_day.items()))}
+
+    def table(self) -> str:
+        lines = [f"{self.records} records: {self.attempts} attempts, {self.texts} texts; {self.broken} broke a rule"]
+        for title, counter in (("rule", self.by_rule), ("client", self.by_client), ("local day", self.by_day)):
+            if counter:
+                lines.append(f"  by {title}:")
+                lines += [f"    {key:32} {count:8}" for key, count in sorted(counter.items())]
+        return "\n".join(lines)
+
+
+# How many records between two compactions of the replay's history.
+_COMPACT_EVERY = 50_000
+
+
+class LogOrderError(InputError):
+    """The log is further out of time order than the re-ordering window allows."""
+
+
+def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: AuditSummary,
+          reorder: int = 10_000, progress: Any = None) -> Iterator[dict[str, Any]]:
+    """Violations, one per broken record, in time order; ``summary`` is filled as it goes."""
+    reach = policy.max_reach() + timedelta(days=2)
+    session = policy.session()
+    session.wheres = []  # the log position of each recorded contact, for evidence
+    heap: list[tuple[datetime, int, str, dict[str, Any]]] = []
+    released: datetime | None = None
+    since_compaction = 0
+    for number, (where, record) in enumerate(records):
+        heapq.heappush(heap, (_at(record, where), number, where, record))
+        if len(heap) > reorder:
+            at, _, w, r = heapq.heappop(heap)
+            if released is not None and at < released:
+                raise LogOrderError(f"{w}: this record is earlier than records already audited, beyond "
+                                    f"the re-ordering window of {reorder} records; sort the log by time "
+                                    "first or give a larger --reorder")
+            released = at
+            yield from _judge(policy, session, w, r, at, summary)
+            since_compaction += 1
+            if progress is not None:
+                progress(summary.records)
+        if since_compaction >= _COMPACT_EVERY and released is not None:
+            session = _compacted(policy, session, released - reach)
+            since_compaction = 0
+    while heap:
+        at, _, w, r = heapq.heappop(heap)
+        yield from _judge(policy, session, w, r, at, summary)
+
+
+def _at(record: dict[str, Any], where: str) -> datetime:
+    try:
+        return instant(record.get("at"))
+    except ClockError as exc:
+        raise InputError(f"{where}: at: {exc}") from None
+
+
+def _compacted(policy: Any, session: Any, keep_from: datetime) -> Any:
+    """A new session holding only the contacts a cap can still count."""
+    kept = [(entry, where) for entry, where in zip(session._history.entries, session.wheres)
+            if _at(entry, "history") >= keep_from]
+    fresh = policy.session([entry for entry, _ in kept])
+    fresh.wheres = [where for _, where in kept]
+    return fresh
+
+
+def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
+           summary: AuditSummary) -> Iterator[dict[str, Any]]:
+    summary.records += 1
+    reasons = []
+    attempt = {k: record[k] for k in _ATTEMPT if k in record}
+    has_attempt = all(k in attempt for k in ("channel", "party", "contact"))
+    try:
+        if has_attempt:
+            summary.attempts += 1
+            decision = session.check(attempt)
+            for reason in decision.reasons:
+                item = {"kind": "attempt", **reason.to_dict()}
+                if "counted" in item["evidence"]:  # history positions, as places in the log
+                    item["evidence"]["counted"] = [session.wheres[i] for i in item["evidence"]["counted"]]
+                reasons.append(item)
+            session.record(attempt, record.get("outcome"))
+            session.wheres.append(where)
+        if record.get("text"):
+            summary.texts += 1
+            context = {k: record[k] for k in _CONTEXT if k in record}
+            note = policy.check_note(record["text"], context)
+            reasons += [{"kind": "text", **r.to_dict()} for r in note.reasons]
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    denied = [r for r in reasons if r["severity"] == "deny"]
+    if not reasons:
+        return
+    if denied:
+        summary.broken += 1
+        day = at.astimezone(policy.zone_for(record.get("timezone"))).date().isoformat()
+        for reason in denied:
+            summary.by_rule[reason["rule"]] += 1
+        summary.by_client[record.get("client") or "(none)"] += 1
+        summary.by_day[day] += 1
+    yield {"where": where, "at": record.get("at"), "contact": record.get("contact"),
+           "client": record.get("client"), "broken": bool(denied), "reasons": reasons}
+
+
+def audit_records(policy: Any, records: Any, reorder: int = 10_000) -> tuple[list[dict[str, Any]], AuditSummary]:
+    """Audit one partition: a pandas DataFrame, a pyarrow Table or an iterable of dicts."""
+    if hasattr(records, "to_pylist"):          # pyarrow.Table
+        rows = records.to_pylist()
+    elif hasattr(records, "to_dict") and hasattr(records, "columns"):  # pandas.DataFrame
+        rows = records.to_dict("records")
+    else:
+        rows = list(records)
+    cleaned = ({k: v for k, v in row.items() if v is not None and v == v and v != ""} for row in rows)
+    summary = AuditSummary()
+    found = list(audit(policy, ((f"row {i}", r) for i, r in enumerate(cleaned)), summary, reorder))
+    return found, summary

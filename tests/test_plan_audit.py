@@ -1,0 +1,127 @@
+"""plan and audit: whole days and whole logs, decided in time order."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+import collectguard
+from collectguard._audit import AuditSummary, LogOrderError, audit
+from collectguard._plan import PlanSummary, plan
+from collectguard.cli import main
+from conftest import NUMBER, PACK, ROOT, attempt, entry
+
+
+def test_plan_records_allowed_attempts_as_unanswered_and_moves_the_rest(pack) -> None:
+    planned = [("p1", attempt("2026-11-23T10:00:00+08:00")), ("p3", attempt("2026-11-23T10:20:00+08:00")),
+               ("p2", attempt("2026-11-23T10:10:00+08:00")), ("p4", attempt("2026-11-23T23:00:00+08:00", channel="sms"))]
+    summary = PlanSummary()
+    rows = list(plan(pack, [], planned, summary))
+    assert [r["where"] for r in rows] == ["p1", "p2", "p3", "p4"]          # time order
+    assert [r["status"] for r in rows] == ["allowed", "allowed", "moved", "impossible"]
+    assert rows[2]["next_allowed_at"] == "2026-11-23T11:00:00+08:00"      # the 10:00 call leaves the hour
+    assert summary.to_dict() == {"allowed": 2, "moved": 1, "impossible": 1,
+                                 "by_rule": {"quiet-hours": 1, "sms-not-permitted": 1, "third-party-hourly-cap": 1}}
+
+
+def test_audit_finds_what_broke_with_places_and_summary(pack) -> None:
+    log = [("l1", entry("2026-11-23T09:00:00+08:00")), ("l2", entry("2026-11-23T09:20:00+08:00")),
+           ("l3", {**entry("2026-11-23T09:40:00+08:00", outcome="answered"), "text": "你弟弟欠款三万"}),
+           ("l4", entry("2026-11-23T23:00:00+08:00", party="debtor"))]
+    summary = AuditSummary()
+    found = list(audit(pack, log, summary))
+    assert [f["where"] for f in found] == ["l3", "l4"]
+    assert {r["rule"] for r in found[0]["reasons"]} == {"third-party-hourly-cap", "third-party-disclosure"}
+    assert found[0]["reasons"][0]["evidence"]["counted"] == ["l1", "l2"]
+    assert summary.broken == 2 and summary.texts == 1 and summary.by_day == {"2026-11-23": 2}
+
+
+def test_audit_reorders_within_its_window_and_refuses_beyond(pack) -> None:
+    log = [(f"l{i}", entry(f"2026-11-23T{t}:00+08:00")) for i, t in enumerate(["10:50", "10:00", "10:30"])]
+    assert [f["where"] for f in audit(pack, log, AuditSummary(), reorder=5)] == ["l0"]  # 10:50 is the 3rd call
+    with pytest.raises(LogOrderError, match="l1: this record is earlier than records already audited"):
+        list(audit(pack, log, AuditSummary(), reorder=0))
+
+
+def _random_log(n: int, seed: int, days: int = 3) -> list[dict]:
+    rnd = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        minute = rnd.randrange(0, days * 24 * 60)
+        at = f"2026-11-{2 + minute // 1440:02d}T{(minute % 1440) // 60:02d}:{minute % 60:02d}:00+08:00"
+        rows.append(entry(at, contact=f"{NUMBER}-{rnd.randrange(8)}", party=rnd.choice(["debtor", "third_party"]),
+                          outcome=rnd.choice(["no_answer", "busy", "answered", None])))
+    return sorted(rows, key=lambda r: r["at"])
+
+
+def test_audit_by_partitions_of_contacts_equals_one_pass(pack) -> None:
+    rows = _random_log(400, 7)
+    whole, whole_summary = collectguard.audit_records(pack, rows)
+    parts: dict[str, list] = {}
+    for row in rows:
+        parts.setdefault(row["contact"], []).append(row)
+    merged, merged_summary = [], AuditSummary()
+    for part in parts.values():
+        found, summary = collectguard.audit_records(pack, part)
+        merged += [(f["at"], f["contact"], sorted(r["rule"] for r in f["reasons"])) for f in found]
+        merged_summary.merge(summary)
+    assert sorted(merged) == sorted((f["at"], f["contact"], sorted(r["rule"] for r in f["reasons"])) for f in whole)
+    assert merged_summary.to_dict() == whole_summary.to_dict()
+    assert whole_summary.broken > 0
+
+
+def test_audit_bounds_memory_by_compacting(pack, monkeypatch) -> None:
+    import collectguard._audit as module
+
+    rows = _random_log(300, 3, days=20)
+
+    def run() -> list:
+        return [(f["where"], [r["rule"] for r in f["reasons"]], f["reasons"][0]["evidence"].get("counted"))
+                for f in audit(pack, ((str(i), r) for i, r in enumerate(rows)), AuditSummary(), reorder=10)]
+
+    expected = run()
+    monkeypatch.setattr(module, "_COMPACT_EVERY", 1)   # compact after every record
+    sizes = []
+    original = module._compacted
+    monkeypatch.setattr(module, "_compacted", lambda *a: sizes.append(len(a[1])) or original(*a))
+    assert run() == expected and expected
+    assert sizes and max(sizes) < len(rows) // 2      # the history kept is a window, not the log
+
+
+def test_cli_audit_and_plan(capsys, tmp_path) -> None:
+    code = main(["audit", "--policy", str(PACK), str(ROOT / "examples" / "call-log.csv")])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [json.loads(line)["where"] for line in out.splitlines()] == ["examples/call-log.csv:4", "examples/call-log.csv:6"] \
+        or all("call-log.csv" in json.loads(line)["where"] for line in out.splitlines())
+    assert "2 broke a rule" in err and "third-party-hourly-cap" in err
+    planned = tmp_path / "planned.jsonl"
+    planned.write_text("\n".join(json.dumps(attempt(f"2026-11-23T10:{m}:00+08:00")) for m in ("00", "10", "20")) + "\n")
+    code = main(["plan", "--policy", str(PACK), "--attempts", str(planned), "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 0 and out.splitlines()[3].endswith("moved,2026-11-23T11:00:00+08:00,third-party-hourly-cap")
+    assert json.loads(err)["summary"]["moved"] == 1
+
+
+def test_csv_logs_are_checked_for_their_columns(capsys, tmp_path) -> None:
+    bad = tmp_path / "log.csv"
+    bad.write_text("at,chanel,party,contact\n2026-11-23T10:00:00+08:00,call,debtor,x\n")
+    code = main(["audit", "--policy", str(PACK), str(bad)])
+    _, err = capsys.readouterr()
+    assert code == 2 and "unknown column 'chanel'" in err
+
+
+def test_dask_example_matches_the_single_process_run(pack) -> None:
+    pytest.importorskip("dask.dataframe")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "examples"))
+    import dask_audit
+
+    distributed = dask_audit.run(str(ROOT / "examples" / "call-log.csv"))
+    single, _ = collectguard.audit_records(pack, list(
+        r for _, r in collectguard._logs.read_records(str(ROOT / "examples" / "call-log.csv"))))
+    assert sorted(zip(distributed["at"], distributed["contact"])) == sorted(
+        (f["at"], f["contact"]) for f in single if f["broken"])
