@@ -26,6 +26,9 @@ _PAIRS = (
     "門门閃闪閉闭開开閒闲間间閣阁閱阅闆板闊阔闖闯關关闡阐陝陕陣阵陰阴陳陈陸陆陽阳隊队階阶際际隨随險险隱隐隸隶雋隽雖虽雙双雜杂雞鸡離离難难雲云電电霧雾靈灵靜静韋韦韌韧"
     "韓韩響响頁页頂顶項项順顺須须預预頒颁頓顿頗颇領领頭头頸颈頹颓頻频顆颗題题額额顏颜願愿顛颠類类顧顾顯显風风颱台飄飘飛飞飯饭飽饱餅饼養养餓饿餘余館馆餵喂馬马駕驾騎骑"
     "騙骗騰腾騷骚驅驱驗验驚惊驟骤骯肮髒脏體体髮发鬆松鬍胡鬥斗鬧闹魚鱼魯鲁鮮鲜鳥鸟鴨鸭鵝鹅鹹咸麗丽麥麦麵面麼么黃黄點点黨党黴霉齊齐齒齿齡龄齣出龍龙龜龟"
+    # Found missing by checking the characters of the rules, the corpora and a domain word
+    # list against a converter's table; 乾 著 藉, also ordinary Simplified, left out.
+    "丟丢産产夥伙偵侦憑凭則则唄呗啞哑喚唤壇坛墳坟傢家崗岗嶽岳攝摄櫃柜汙污牽牵纍累緝缉聾聋蕩荡營营錶表諷讽評评誹诽謗谤貳贰贍赡閨闺顔颜驢驴內内劉刘噴喷嚮向饋馈偉伟綫线淩凌韆千隻只彆别摺折癥症"
 )
 
 TRADITIONAL_TO_SIMPLIFIED: dict[str, str] = {

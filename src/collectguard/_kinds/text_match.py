@@ -39,21 +39,30 @@ from ._base import CompileEnv, Finding, Kind, Params
 
 _NUM = r"[0-9][0-9,]*(?:\.[0-9]+)?"
 _UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
-_CURRENCY = r"(?:元|块钱|块|rmb(?![a-z])|yuan|dollars?|usd(?![a-z]))"
-_CJK_DIGIT = "零一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|rmb(?![a-z])|yuan|dollars?|usd(?![a-z]))"
+# 参 is the Traditional 參 folded: in amounts written out (參萬) it is the numeral 叁.
+_CJK_DIGIT = "零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾"
 _CJK_NUMBER = rf"[{_CJK_DIGIT}百千万亿佰仟]+"
+_VAGUE = "几"  # 几千, 十几万, 好几万: an amount all the same
 
 MACROS = {
-    # An amount of money: ¥3,200 / 3200元 / 3.5万 / 3万2千 / 两千五百元 / 三万二 / $500.
-    "amount": rf"(?:(?:[¥$￥]|rmb|cny|usd)\s?{_NUM}{_UNIT}?"
+    # An amount of money: ¥3,200 / 3200元 / 3,200 / 3200.50 / 3.5万 / 3万2千 / 两千五百元 /
+    # 三万二 / 十几万 / 人民币叁万圆整 / $500. A bare number is not an amount (phone numbers,
+    # dates, counts) unless its thousands are grouped or it has cents and three digits or more.
+    "amount": rf"(?:(?:[¥$￥]|rmb|cny|usd|人民币)\s?{_NUM}{_UNIT}?"
               rf"|{_NUM}\s?(?:{_UNIT}[0-9{_CJK_DIGIT}]?)+\s?{_CURRENCY}?"
               rf"|{_NUM}\s?{_CURRENCY}"
-              rf"|[{_CJK_DIGIT}]+[百千万亿佰仟][{_CJK_DIGIT}百千万亿佰仟]*{_CURRENCY}?"
+              rf"|(?<![0-9.,])[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]{{1,2}})?(?![0-9]|\.[0-9])"
+              rf"|(?<![0-9.,])[0-9]{{3,}}\.[0-9]{{2}}(?![0-9.])"
+              rf"|[{_CJK_DIGIT}{_VAGUE}]+[百千万亿佰仟][{_CJK_DIGIT}{_VAGUE}百千万亿佰仟]*多?{_CURRENCY}?"
               rf"|[{_CJK_DIGIT}]+{_CURRENCY})",
-    # A card or account number, or a telling part of one.
-    "card": r"(?:尾号[是为:]?\s?[0-9]{3,4}|末四位[是为:]?\s?[0-9]{4}|后四位[是为:]?\s?[0-9]{4}"
+    # A card or account number, or a telling part of one: a tail (尾号6688, 卡号末尾6688,
+    # 后4位1234, ending in 1234), a number of 13 or more digits in groups, or a masked one
+    # (6222 **** 1234). A mobile number (11 digits) is not a card number.
+    "card": r"(?:(?:尾号|尾数|末尾|末四位|后四位|末4位|后4位)[是为:\s]{0,3}[0-9]{3,4}"
             r"|[0-9]{4}[\s*x-]*(?:[0-9*x]{4}[\s*x-]*){2,3}[0-9]{1,4}"
-            r"|ending (?:in|with) [0-9]{4}|last (?:four|4) digits)",
+            r"|[0-9]{4}[\s-]*[*x]{4,}[\s*x-]*[0-9]{4}"
+            r"|(?:ending|ends) (?:in |with )?[0-9]{4}|last (?:four|4) digits)",
     "cjk_number": _CJK_NUMBER,
 }
 
