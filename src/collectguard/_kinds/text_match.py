@@ -33,6 +33,11 @@ from typing import Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
+try:  # the parser behind re, to judge a pattern's shape before it runs
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+
 from .._conditions import Condition
 from .._normalize import fold
 from ._base import CompileEnv, Finding, Kind, Params
@@ -68,9 +73,6 @@ MACROS = {
 
 _CLAUSE_END = "，,。；;！!？?\n:："
 _SENTENCE_END = "。；;！!？?\n"
-# An unbounded quantifier on a group that ends in one, as in (a+)+ or (\w*)*: exponential
-# backtracking on a near miss. A bounded outer repeat such as (?: \w+){0,4} is allowed.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)(?:[+*]|\{\d*,\})")
 
 
 class TermGroup(Params):
@@ -199,7 +201,7 @@ def _alnum(char: str) -> bool:
 
 
 def _pattern(source: str, where: str) -> str:
-    if _NESTED_QUANTIFIER.search(source):
+    if _nests_quantifiers(source):
         raise ValueError(f"{where}: pattern {source!r} nests quantifiers and can take "
                          "exponential time on a near miss; rewrite it without (x+)+")
     for macro, expansion in MACROS.items():
@@ -209,6 +211,53 @@ def _pattern(source: str, where: str) -> str:
     except re.error as exc:
         raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
     return source
+
+
+def _nests_quantifiers(source: str) -> bool:
+    """An unbounded repeat of something that ends in an unbounded repeat: (a+)+, (\\w*)*,
+    ((ab)*)+, (?:x|y+)+. A near miss then backtracks through every way of splitting the
+    text between the two, exponential in its length. A bounded outer repeat such as
+    (?: \\w+){0,4}, or a delimited one such as (?:[a-z]+ )*, is allowed."""
+    try:
+        parsed = _sre_parser.parse(source)
+    except Exception:  # reported as a pattern that does not compile
+        return False
+    return _has_nested(list(parsed))
+
+
+_UNBOUNDED = ("MAX_REPEAT", "MIN_REPEAT")
+
+
+def _has_nested(items: list[Any]) -> bool:
+    for op, av in items:
+        name = op.name
+        if name in _UNBOUNDED:
+            low, high, body = av
+            if high == _sre_parser.MAXREPEAT and _ends_unbounded(list(body)):
+                return True
+            if _has_nested(list(body)):
+                return True
+        elif name == "SUBPATTERN" and _has_nested(list(av[-1])):
+            return True
+        elif name == "BRANCH" and any(_has_nested(list(b)) for b in av[1]):
+            return True
+        elif name in ("ASSERT", "ASSERT_NOT") and _has_nested(list(av[1])):
+            return True
+    return False
+
+
+def _ends_unbounded(items: list[Any]) -> bool:
+    if not items:
+        return False
+    op, av = items[-1]
+    name = op.name
+    if name in _UNBOUNDED:
+        return av[1] == _sre_parser.MAXREPEAT or _ends_unbounded(list(av[2]))
+    if name == "SUBPATTERN":
+        return _ends_unbounded(list(av[-1]))
+    if name == "BRANCH":
+        return any(_ends_unbounded(list(b)) for b in av[1])
+    return False
 
 
 def _trie(words: list[str]) -> str:

@@ -1,0 +1,151 @@
+"""The ``text-match`` kind built straight from its parameters, without a policy file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from collectguard._input import read_context
+from collectguard._kinds._base import CompileEnv
+from collectguard._kinds.text_match import KIND, TextMatchParams
+from collectguard._normalize import normalize
+
+
+class Note:
+    __slots__ = ("text", "normalized", "context")
+
+    def __init__(self, text: str, context: dict[str, Any] | None = None) -> None:
+        self.text = text
+        self.normalized = normalize(text)
+        self.context = read_context(context or {"party": "debtor"})
+
+
+def build(params: dict[str, Any]) -> Any:
+    env = CompileEnv(rule_id="r", default_timezone="Asia/Shanghai")
+    return KIND.compile(TextMatchParams.model_validate(params), env)
+
+
+WAIVER = {
+    "groups": {
+        "relief": {"any": ["减免", "免掉", "waive", "re:[0-9一二三四五六七八九]折"], "cleared_by": ["refusal"]},
+        "charge": {"any": ["利息", "罚息", "fee", "re:{amount}"]},
+    },
+    "cues": {"refusal": {"any": ["不能", "无法", "can't", "cannot"], "before": 8, "after": 6}},
+    "fire_when": [["relief", "charge"]],
+}
+
+
+def fires(params: dict[str, Any], text: str, context: dict[str, Any] | None = None) -> bool:
+    return build(params).check(Note(text, context)) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "罚息可以给您减免", "罰息可以給您減免", "罚 息可以给您减-免", "We can WAIVE the late Fee.",
+    "还３萬就给您打八折",
+])
+def test_co_occurring_groups_fire_in_every_spelling(text: str) -> None:
+    assert fires(WAIVER, text)
+
+
+@pytest.mark.parametrize("text", [
+    "罚息不能减免", "罚息减免不能办理", "We can't waive the fee.", "利息的事。减免请找银行",
+    "减免", "the fee is due", "we waived nothing; feel free to call",
+])
+def test_refusals_separate_sentences_and_lone_groups_do_not_fire(text: str) -> None:
+    assert not fires(WAIVER, text)
+
+
+def test_latin_terms_match_whole_words_only() -> None:
+    assert not fires(WAIVER, "unwaived coffee")
+    assert fires(WAIVER, "waive, fee")
+
+
+def test_a_cue_does_not_reach_across_a_clause() -> None:
+    assert fires(WAIVER, "这个不能说，罚息我们给您减免")
+
+
+def test_scope_decides_where_groups_must_meet() -> None:
+    text = "罚息的事，我们给您减免。"
+    assert fires({**WAIVER, "scope": "sentence"}, text)
+    assert not fires({**WAIVER, "scope": "clause"}, text)
+    assert fires({**WAIVER, "scope": "text"}, "罚息的事。我们给您减免。")
+    assert not fires({**WAIVER, "scope": "sentence"}, "罚息的事。我们给您减免。")
+
+
+DISCLOSURE = {
+    "groups": {
+        "debt": {"any": ["欠款", "owes"]},
+        "amount": {"any": ["re:{amount}"], "unless": {"facts": {"willing_to_repay": True}}},
+    },
+    "fire_when": [["debt"], ["amount"]],
+}
+
+
+def test_a_group_unless_reads_the_context() -> None:
+    third = {"party": "third_party", "relation": "sibling"}
+    willing = {**third, "facts": {"willing_to_repay": True}}
+    assert fires(DISCLOSURE, "金额是三万二", third)
+    assert not fires(DISCLOSURE, "金额是三万二", willing)
+    assert fires(DISCLOSURE, "他的欠款是三万二", willing)  # the debt group has no exception
+
+
+def test_evidence_spans_are_sorted_original_offsets_with_terms_by_group() -> None:
+    text = "他 欠-款 ３萬２千元，還欠款 500元"
+    finding = build(DISCLOSURE).check(Note(text, {"party": "third_party", "relation": "sibling"}))
+    assert finding is not None
+    spans = finding.evidence["spans"]
+    assert spans == sorted(spans, key=lambda s: (s["start"], s["end"]))
+    assert all(text[s["start"]:s["end"]] == s["text"] for s in spans)
+    assert [s["text"] for s in spans] == ["欠-款", "３萬２千元", "欠款", "500元"]
+    assert finding.evidence["terms"] == {"debt": ["欠款", "欠款"], "amount": ["3万2千元", "500元"]}
+
+
+def test_explain_names_what_matched_and_what_cleared_it() -> None:
+    out = build(WAIVER).explain(Note("罚息不能减免。利息可以减免"))
+    assert out["matched"]["relief"] == ["减免"]
+    assert out["cleared"] == [{"group": "relief", "term": "减免", "by": "refusal", "cue": "不能"}]
+    assert [s["text"] for s in out["fired_on"]] == ["利息", "减免"]
+
+
+@pytest.mark.parametrize("pattern", [
+    "re:(a+)+", "re:(\\w*)*", "re:(?:欠|款+)+b", "re:(x+){2,}", "re:((ab)*)+c",
+])
+def test_nested_unbounded_quantifiers_are_refused(pattern: str) -> None:
+    with pytest.raises(ValueError, match="nests quantifiers"):
+        build({"groups": {"g": {"any": [pattern]}}, "fire_when": [["g"]]})
+
+
+@pytest.mark.parametrize("pattern", ["re:(", "re:[a-", "re:a{2,1}", "re:(?<=a+)b"])
+def test_patterns_that_do_not_compile_are_refused(pattern: str) -> None:
+    with pytest.raises(ValueError, match="does not compile"):
+        build({"groups": {"g": {"any": [pattern]}}, "fire_when": [["g"]]})
+
+
+def test_a_bounded_outer_repeat_is_allowed() -> None:
+    assert fires({"groups": {"g": {"any": ["re:i am(?: [a-z]+){0,3} judge"]}}, "fire_when": [["g"]]},
+                 "I am the county judge")
+
+
+@pytest.mark.parametrize("params", [
+    {"groups": {"g": {"any": ["x"]}}, "fire_when": [["h"]]},
+    {"groups": {"g": {"any": ["x"]}}, "fire_when": [[]]},
+    {"groups": {"g": {"any": []}}, "fire_when": [["g"]]},
+    {"groups": {"g": {"any": ["x"], "cleared_by": ["nope"]}}, "fire_when": [["g"]]},
+    {"groups": {"g": {"any": ["x"]}}, "fire_when": [["g"]], "cues": {"c": {"any": ["y"]}}},
+    {"groups": {"g": {"any": ["x"], "colour": "red"}}, "fire_when": [["g"]]},
+])
+def test_malformed_parameters_are_refused(params: dict[str, Any]) -> None:
+    with pytest.raises((ValidationError, ValueError)):
+        build(params)
+
+
+def test_a_long_note_is_checked_quickly() -> None:
+    import time
+    rule = build(WAIVER)
+    note = Note("您好，提醒您本期账单应还2,560元，请按时还款，避免产生罚息。" * 12)
+    start = time.perf_counter()
+    for _ in range(50):
+        rule.check(note)
+    assert (time.perf_counter() - start) / 50 < 0.005  # generous: CI machines vary
