@@ -149,3 +149,43 @@ def test_a_long_note_is_checked_quickly() -> None:
     for _ in range(50):
         rule.check(note)
     assert (time.perf_counter() - start) / 50 < 0.005  # generous: CI machines vary
+
+
+def test_a_pattern_is_skipped_only_where_it_cannot_match() -> None:
+    """Every match of every pack and draft pattern starts with one of its first characters."""
+    import json
+    import re
+    from pathlib import Path
+
+    from collectguard._kinds.text_match import _first_chars, _pattern
+
+    root = Path(__file__).parents[2]
+    sources = set()
+    for policy in (root / "rules" / "cn-card-collection.yaml", Path(__file__).with_name("text-rules.draft.yaml")):
+        for raw in re.findall(r'"re:((?:[^"\\]|\\.)*)"', policy.read_text(encoding="utf-8")):
+            sources.add(json.loads('"' + raw + '"'))
+    texts = [normalize(json.loads(line)["text"]).text
+             for corpus in [*(root / "tests" / "text_corpus").glob("*.jsonl"), *(root / "tests" / "text" / "corpus").glob("*.jsonl")]
+             for line in corpus.read_text(encoding="utf-8").splitlines()]
+    assert len(sources) > 50 and len(texts) > 500
+    known = 0
+    for source in sources:
+        full = _pattern(source, "t")
+        first = _first_chars(full)
+        if first is None:
+            continue
+        known += 1
+        compiled = re.compile(full)
+        for text in texts:
+            for match in compiled.finditer(text):
+                assert match.end() == match.start() or text[match.start()] in first, (source, text)
+    assert known > len(sources) // 2
+
+
+@pytest.mark.parametrize(("source", "first"), [
+    ("(?:你|你们)等着", "你"), ("(?<![a-z])(?:we|i) know", "iw"), ("(?:a)?b", "ab"), ("a*b", "ab"),
+    ("[0-2]x", "012"), ("\\S{0,3}x", None), ("x?", None), ("[^a]b", None), (".b", None),
+])
+def test_first_characters_of_a_pattern(source: str, first: str | None) -> None:
+    from collectguard._kinds.text_match import _first_chars
+    assert _first_chars(source) == (frozenset(first) if first is not None else None)

@@ -130,22 +130,30 @@ class Terms:
     lookahead at its end, and the boundary before it is checked here, after the match.
     """
 
-    __slots__ = ("literal", "patterns", "bounded")
+    __slots__ = ("literal", "patterns", "bounded", "_patterns_first", "_bounded_first")
 
     def __init__(self, literal: re.Pattern[str] | None, patterns: tuple[re.Pattern[str], ...],
                  bounded: tuple[re.Pattern[str], ...]) -> None:
         self.literal = literal
         self.patterns = patterns  # searched as written
         self.bounded = bounded    # Latin: must not follow a letter or digit
+        # The characters a match of each pattern can start with (None: any): a pattern
+        # none of whose first characters is in the note is not run at all, which skips
+        # most English patterns on a Chinese note and most Chinese ones on an English one.
+        self._patterns_first = tuple((p, _first_chars(p.pattern)) for p in patterns)
+        self._bounded_first = tuple((p, _first_chars(p.pattern)) for p in bounded)
 
     def finditer(self, text: str) -> list[tuple[int, int]]:
         spans = []
         if self.literal is not None:
             spans.extend(_whole(text, self.literal.finditer(text)))
-        for pattern in self.bounded:
-            spans.extend(_whole(text, pattern.finditer(text)))
-        for pattern in self.patterns:
-            spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
+        present = _characters(text)
+        for pattern, first in self._bounded_first:
+            if first is None or not first.isdisjoint(present):
+                spans.extend(_whole(text, pattern.finditer(text)))
+        for pattern, first in self._patterns_first:
+            if first is None or not first.isdisjoint(present):
+                spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
         spans.sort()
         return spans
 
@@ -160,6 +168,68 @@ class Terms:
             if match is not None:
                 return match.group()
         return None
+
+
+_LAST: list[Any] = [None, frozenset()]
+
+
+def _characters(text: str) -> frozenset[str]:
+    """The set of characters in ``text``, kept for the last text asked (one note, many groups)."""
+    if _LAST[0] is not text:
+        _LAST[0], _LAST[1] = text, frozenset(text)
+    return _LAST[1]  # type: ignore[no-any-return]
+
+
+def _first_chars(source: str) -> frozenset[str] | None:
+    """Characters every match of ``source`` starts with one of; None when not known."""
+    try:
+        found = _first(list(_sre_parser.parse(source)))
+    except Exception:
+        return None
+    return frozenset(chr(c) for c in found) if found else None
+
+
+def _first(items: list[Any]) -> set[int] | None:
+    """Code points a match of the parsed sequence ``items`` can start with; None if unknown."""
+    chars: set[int] = set()
+    for op, av in items:
+        name = op.name
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero width: the next item starts the match
+        if name == "LITERAL":
+            return chars | {av}
+        if name == "IN":
+            for item_op, item_av in av:
+                if item_op.name == "LITERAL":
+                    chars.add(item_av)
+                elif item_op.name == "RANGE" and item_av[1] - item_av[0] <= 1024:
+                    chars.update(range(item_av[0], item_av[1] + 1))
+                else:  # a negated set, a category such as \\s, a wide range
+                    return None
+            return chars
+        if name == "BRANCH":
+            nullable = False
+            for branch in av[1]:
+                found = _first(list(branch))
+                if found is None:
+                    return None
+                chars |= found
+                nullable = nullable or branch.getwidth()[0] == 0
+            if nullable:
+                continue
+            return chars
+        if name == "SUBPATTERN" or name in _UNBOUNDED or name == "POSSESSIVE_REPEAT":
+            body = av[-1]
+            found = _first(list(body))
+            if found is None:
+                return None
+            chars |= found
+            low = av[0] if name != "SUBPATTERN" else 1
+            if low > 0 and body.getwidth()[0] > 0:
+                return chars
+            continue
+        return None  # any character, a back reference, a conditional...
+    return None  # the pattern can match the empty string
 
 
 def _whole(text: str, matches: Any) -> Any:
