@@ -121,7 +121,8 @@ def test_dask_example_matches_the_single_process_run(pack) -> None:
     import dask_audit
 
     distributed = dask_audit.run(str(ROOT / "examples" / "call-log.csv"))
-    single, _ = collectguard.audit_records(pack, list(
-        r for _, r in collectguard._logs.read_records(str(ROOT / "examples" / "call-log.csv"))))
+    from collectguard._logs import read_records
+
+    single, _ = collectguard.audit_records(pack, [r for _, r in read_records(str(ROOT / "examples" / "call-log.csv"))])
     assert sorted(zip(distributed["at"], distributed["contact"])) == sorted(
         (f["at"], f["contact"]) for f in single if f["broken"])

@@ -8,6 +8,7 @@ patterns), rules that can never apply or never bind, and missing messages or cit
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,28 @@ def _semantics(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                                        hint=f"list the {field} it applies to, or remove when.{field}"))
         if rule.kind == "frequency-cap":
             out += _cap_never_binds(doc, rule, where)
+        if rule.kind == "text-match":
+            out += _literal_patterns(doc, rule, where)
     return out
+
+
+# Regex syntax a literal term is unlikely to mean: a literal "(?:a|b)" never matches.
+_PATTERN_SYNTAX = re.compile(r"\(\?|\||\\[dswbDSWB]|\[\^?[^\]]*\]|\.\*|\.\+|\)[?*+]")
+
+
+def _literal_patterns(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[PolicyError]:
+    problems = []
+    for table in ("groups", "cues"):
+        for name, group in getattr(rule.params, table).items():
+            for i, term in enumerate(group.any):
+                if term.startswith("re:") or not _PATTERN_SYNTAX.search(term):
+                    continue
+                line, col = doc.position(where + ("params", table, name, "any", i))
+                problems.append(PolicyError(
+                    f"rule '{rule.id}': term {term!r} in {table}.{name} looks like a pattern but is "
+                    "matched as literal text", path=doc.path, line=line, column=col, level="warning",
+                    check="literal-looks-like-pattern", hint=f'write it as a pattern: "re:{term}"'))
+    return problems
 
 
 def _cap_never_binds(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[PolicyError]:

@@ -1,4 +1,4 @@
-"""The draft text rules on every labelled corpus: precision and recall per rule."""
+"""The pack's text rules on every labelled corpus: precision and recall per rule."""
 
 from __future__ import annotations
 
@@ -17,17 +17,17 @@ IDS = ["third-party-disclosure", "unauthorized-waiver", "impersonation", "abusiv
 
 
 @pytest.fixture(scope="module")
-def draft() -> collectguard.Policy:
-    return collectguard.load_policy(HERE / "text-rules.draft.yaml")
+def pack() -> collectguard.Policy:
+    return collectguard.load_policy(HERE.parents[1] / "rules" / "cn-card-collection.yaml")
 
 
 @pytest.mark.parametrize("corpus", CORPORA, ids=lambda p: p.name)
-def test_precision_and_recall_per_rule(draft, corpus: Path) -> None:
+def test_precision_and_recall_per_rule(pack, corpus: Path) -> None:
     counts: Counter[tuple[str, str]] = Counter()
     misses = []
     for line in corpus.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        got = {r.rule for r in draft.check_note(row["text"], row["context"]).reasons}
+        got = {r.rule for r in pack.check_note(row["text"], row["context"]).reasons}
         for rule in IDS:
             want = rule in row["expect"]
             counts[rule, "tp" if want and rule in got else "fn" if want else "fp" if rule in got else "tn"] += 1

@@ -129,8 +129,8 @@ class FrequencyCap:
 
     # -- what is counted --------------------------------------------------------------
 
-    def _times(self, ctx: Any) -> tuple[list[datetime], list[int]]:
-        subject = ctx.subject
+    def _key(self, subject: Any) -> tuple[Any, ...]:
+        """The attempt's values of the counting fields; missing ones are refused, history or not."""
         values = []
         for name in self.same:
             value = getattr(subject, name)
@@ -138,9 +138,15 @@ class FrequencyCap:
                 raise InputError(f"attempt.{name}: missing; rule '{self.rule_id}' counts history "
                                  f"by {name}")
             values.append(value)
+        return tuple(values)
+
+    def _times(self, ctx: Any, key: tuple[Any, ...] | None = None) -> tuple[list[datetime], list[int]]:
+        subject = ctx.subject
+        if key is None:
+            key = self._key(subject)
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         since = (subject.at - self.reach - _SLACK).astimezone(UTC).date().isoformat()
-        return ctx.history.counted(self.same, tuple(values), self.filter, self.rule_id, since)
+        return ctx.history.counted(self.same, key, self.filter, self.rule_id, since)
 
     def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
         """[start, end) of the calendar period holding ``at`` in zone ``tz``."""
@@ -200,7 +206,12 @@ class FrequencyCap:
     # -- the check --------------------------------------------------------------------
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
-        times, indexes = self._times(ctx)
+        key = self._key(ctx.subject)
+        if not ctx.history.entries:
+            return None  # nothing to count: the attempt alone never exceeds a cap of at least 1
+        times, indexes = self._times(ctx, key)
+        if len(times) < self.limit:
+            return None  # fewer entries in all than the cap allows besides this one
         zones = ctx.subject.zones if self.span is None else ctx.subject.zones[:1]
         over = [tz for tz in zones if self._over(times, at, tz)]
         if not over:
