@@ -66,6 +66,19 @@ CASES = [
     ("third-party-coercion", THIRD, "您没有还款义务，只是请您帮忙转告", False),
     ("third-party-coercion", THIRD, "如果您愿意代他还款，我们可以告诉您还款方式", False),
     ("third-party-coercion", DEBTOR, "你必须还这笔钱", False),
+    # a duty to repay, even denied, implies the debt; a bare "no responsibility" does not
+    ("third-party-disclosure", THIRD, "您没有还款义务，只是请您帮忙转告", True),
+    ("third-party-disclosure", THIRD, "You're under no obligation to pay; we'd just like to reach him.", True),
+    ("third-party-disclosure", THIRD, "您不需要承担任何责任，麻烦您转告他联系我们", False),
+    ("third-party-disclosure", THIRD, "坐席联系其紧急联系人，仅询问客户现联系方式，未透露催收事由", False),
+    # categories added from probe-e to probe-g
+    ("unauthorized-waiver", DEBTOR, "只需还一半即可结清", True),
+    ("unauthorized-waiver", DEBTOR, "No discount is available; the full balance is due.", False),
+    ("impersonation", DEBTOR, "这里是市金融办，接到银行反映你长期拖欠", True),
+    ("abusive-language", DEBTOR, "再不还，我们就去你孩子学校找老师聊聊", True),
+    ("abusive-language", DEBTOR, "客户自称老赖，坐席未回应", False),
+    ("third-party-coercion", THIRD, "你弟不还的话，影响的可是你们全家的征信", True),
+    ("third-party-coercion", THIRD, "不好意思影响您休息了，请转告他回电", False),
     # criminal-liability-threat
     ("criminal-liability-threat", DEBTOR, "再不还就是信用卡诈骗，要坐牢的", True),
     ("criminal-liability-threat", DEBTOR, "我们已经准备报案，警察会上门抓你", True),
