@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._vocab import Channel, Party, Relation
 
 Scalar = Union[bool, int, float, str, None]
+_EMPTY: Mapping[str, Any] = {}
 
 
 class FactTest(BaseModel):
@@ -82,25 +83,51 @@ class Condition(BaseModel):
         return True
 
     def matcher(self) -> Callable[[Any], bool]:
-        """The same test as :meth:`matches`, prepared once: sets instead of lists."""
+        """The same test as :meth:`matches`, prepared once: it runs for every rule of every
+        pre-call check, so the common shapes (one field; plain fact values) get a closure
+        with no loop."""
         fields = tuple((attr, frozenset(allowed)) for attr, allowed in (
             ("party", self.parties), ("relation", self.relations), ("channel", self.channels),
             ("client", self.clients)) if allowed is not None)
         facts = tuple((self.facts or {}).items())
+        plain = tuple((name, test) for name, test in facts if not isinstance(test, FactTest))
+        tests = tuple((name, test) for name, test in facts if isinstance(test, FactTest))
+        # `true`/`false` compare by identity (1 is not true); other values by equality.
+        flags = tuple((name, test) for name, test in plain if isinstance(test, bool))
+        values = tuple((name, test) for name, test in plain if not isinstance(test, bool))
+
+        def facts_match(given: Mapping[str, Any]) -> bool:
+            for name, flag in flags:
+                if given.get(name) is not flag:
+                    return False
+            for name, value in values:
+                if not _same(given.get(name), value):
+                    return False
+            for name, test in tests:
+                if not test.matches(given, name):
+                    return False
+            return True
+
+        if not facts:
+            if len(fields) == 1:
+                attr, allowed = fields[0]
+                if attr == "party":
+                    return lambda subject: subject.party in allowed
+                if attr == "channel":
+                    return lambda subject: subject.channel in allowed
+            if len(fields) == 2 and {fields[0][0], fields[1][0]} == {"party", "channel"}:
+                parties = dict(fields)["party"]
+                channels = dict(fields)["channel"]
+                return lambda subject: subject.party in parties and subject.channel in channels
+        elif not fields and len(flags) == 1 and not values and not tests:
+            name, flag = flags[0]
+            return lambda subject: (subject.facts or _EMPTY).get(name) is flag
 
         def match(subject: Any) -> bool:
             for attr, allowed in fields:
                 if getattr(subject, attr) not in allowed:
                     return False
-            if facts:
-                given = subject.facts or {}
-                for name, test in facts:
-                    if isinstance(test, FactTest):
-                        if not test.matches(given, name):
-                            return False
-                    elif not _same(given.get(name), test):
-                        return False
-            return True
+            return not facts or facts_match(subject.facts or _EMPTY)
 
         return match
 

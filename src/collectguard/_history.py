@@ -9,7 +9,7 @@ check, so the fixed-point search for the next allowed time does not read them ag
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ._errors import InputError
@@ -25,6 +25,35 @@ from ._input import (
 
 _FIXED = timezone
 _fromiso = datetime.fromisoformat
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _offsets() -> dict[str, Any]:
+    """Every whole-quarter-hour UTC offset as ISO text ('+08:00', '-03:30', 'Z')."""
+    out: dict[str, Any] = {"Z": timedelta(0)}
+    for minutes in range(-16 * 60, 16 * 60 + 1, 15):
+        sign = "-" if minutes < 0 else "+"
+        hours, rest = divmod(abs(minutes), 60)
+        out[f"{sign}{hours:02d}:{rest:02d}"] = timedelta(minutes=minutes)
+    out["-00:00"] = timedelta(0)
+    return out
+
+
+# The common shape of a timestamp in a dialer's log, 2026-11-23T21:05:00+08:00, read as
+# naive wall time minus its offset: about three times faster than parsing the offset
+# into a tzinfo and dropping it again, and the history loop does it per entry.
+_OFFSETS = _offsets()
+
+
+def naive_utc(at: datetime) -> datetime:
+    """An aware instant as naive UTC (what the history's sorted lists hold)."""
+    return (at - _UTC_EPOCH) + _NAIVE_EPOCH
+
+
+def utc_of(naive: datetime) -> datetime:
+    """The aware UTC instant of a naive-UTC one."""
+    return (naive - _NAIVE_EPOCH) + _UTC_EPOCH
 
 
 class CountFilter:
@@ -59,7 +88,7 @@ class History:
 
     def __init__(self, entries: list[Any], names: list[int] | None = None) -> None:
         self.entries = entries
-        self._index: dict[tuple[Any, ...], tuple[list[datetime], list[int]]] = {}
+        self._index: dict[tuple[Any, ...], tuple[str, tuple[list[datetime], list[int]]]] = {}
         # The caller's position of each entry, when these are a subset of its history:
         # error messages name history[i] as the caller numbered it.
         self._names = names
@@ -75,10 +104,12 @@ class History:
         count in any window the caller will ask about, so they are neither parsed nor
         checked. The caller leaves two days of slack for UTC offsets.
         """
-        cache_key = (same, values, filt.key, since)
-        found = self._index.get(cache_key)
-        if found is not None:
-            return found
+        cache_key = (same, values, filt.key)
+        cached = self._index.get(cache_key)
+        # Entries older than ``since`` only ever lie outside the windows asked about: a
+        # list read with an earlier cut-off serves any later one.
+        if cached is not None and cached[0] <= since:
+            return cached[1]
         picked: list[tuple[datetime, int]] = []
         first, wanted = same[0], values[0]
         rest = tuple(zip(same[1:], values[1:]))
@@ -108,6 +139,12 @@ class History:
                 continue
             if outcomes is not None and outcome is not None and outcome not in outcomes:
                 continue
+            if type(at) is str and len(at) in (20, 25) and (offset := _OFFSETS.get(at[19:])) is not None:
+                try:
+                    picked.append((_fromiso(at[:19]) - offset, index))
+                    continue
+                except ValueError:
+                    pass  # the full parse below names the problem
             if type(at) is str:
                 try:
                     parsed = _fromiso(at)
@@ -120,13 +157,12 @@ class History:
             else:
                 parsed = read_time(at, f"history[{self._name(index)}].at")
             # Naive UTC: sorting and bisecting compare without consulting time zones.
-            offset = parsed.utcoffset()
-            picked.append((parsed.replace(tzinfo=None) - offset if offset else parsed.replace(tzinfo=None), index))
+            picked.append((naive_utc(parsed), index))
         picked.sort(key=_first)
         found = ([at for at, _ in picked], [i for _, i in picked])
         if self._names is not None:
             found = (found[0], [self._names[i] for i in found[1]])
-        self._index[cache_key] = found
+        self._index[cache_key] = (since, found)
         return found
 
 

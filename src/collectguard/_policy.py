@@ -8,13 +8,13 @@ dialer. A check reads only the input fields and history entries its rules need.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._clock import zone
+from ._clock import day_start, zone
 from ._conditions import Condition
 from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import InputError, PolicyError
@@ -66,6 +66,15 @@ class CompiledRule:
             return False
         return self.unless_test is None or not self.unless_test(subject)
 
+    def gate(self) -> Callable[[Any], bool] | None:
+        """``applies`` as one call for a rule without effective dates; None: always applies."""
+        when, unless = self.when_test, self.unless_test
+        if unless is None:
+            return when
+        if when is None:
+            return lambda subject: not unless(subject)
+        return lambda subject: when(subject) and not unless(subject)
+
 
 def _span(effective: Effective) -> str:
     return f"{effective.from_ or '…'} to {effective.until or '…'}"
@@ -78,14 +87,21 @@ class RuleSet:
     text: tuple[CompiledRule, ...]
     disabled: tuple[tuple[str, str], ...]  # (rule id, kind) switched off here
     dated: bool  # any rule with effective dates: the policy-zone date is needed
+    # Per attempt rule: (rule, its gate, its bound check), for the pre-call hot loop.
+    plan: tuple[tuple[CompiledRule, Any, Any], ...] = ()
+    # The answer when nothing fires: immutable, so one object serves every such check.
+    clear: Decision | None = None
 
 
 class _Context:
-    __slots__ = ("subject", "history")
+    __slots__ = ("subject", "history", "memo")
 
     def __init__(self, subject: Subject, history: History) -> None:
         self.subject = subject
         self.history = history
+        # What a rule worked out for this attempt and may need again at later instants
+        # of the search for the next allowed time (keyed by the rule's check).
+        self.memo: dict[Any, Any] = {}
 
 
 class _Note:
@@ -111,6 +127,8 @@ class Policy:
         self._zones = (zone(spec.timezone),)
         self._zone = self._zones[0]
         self._effective = spec.effective
+        # The same dates as instants: a pre-call check compares, it does not convert.
+        self._in_force_from, self._in_force_until = _instants(spec.effective, self._zone)
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
 
@@ -136,10 +154,12 @@ class Policy:
             compiled = self._compile_rule(rule, where, doc)
             (attempt if compiled.subject == "attempt" else text).append(compiled)
         rules = attempt + text
+        ref = PolicyRef(self.id, self.version, self.digest, client)
         return RuleSet(
-            ref=PolicyRef(self.id, self.version, self.digest, client),
+            ref=ref, clear=Decision(allowed=True, reasons=(), policy=ref),
             attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
             dated=any(r.effective is not None for r in rules),
+            plan=tuple((r, r.gate(), r.check.check) for r in attempt),
         )
 
     def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
@@ -193,7 +213,8 @@ class Policy:
         return at.astimezone(self._zone).date()
 
     def _in_force(self, at: datetime) -> None:
-        if self._effective is not None and not self._effective.holds(self._day(at)):
+        first, after = self._in_force_from, self._in_force_until
+        if (first is not None and at < first) or (after is not None and at >= after):
             raise InputError(f"policy '{self.id}' is in force {_span(self._effective)} "
                              f"({self.timezone}); {at.isoformat()} is outside it")
 
@@ -221,13 +242,26 @@ class Policy:
         ctx = _Context(subject, history)
         day = self._day(at) if rs.dated else None
         fired: list[tuple[CompiledRule, Finding]] = []
-        for rule in rs.attempt:
-            if rule.applies(subject, day):
-                finding = rule.check.check(ctx, at)
-                if finding is not None:
-                    fired.append((rule, finding))
+        applying: list[Any] | None = None
+        if day is None:
+            applying = []
+            for rule, gate, check in rs.plan:
+                if gate is None or gate(subject):
+                    if rule.severity == "deny":
+                        applying.append(check)
+                    finding = check(ctx, at)
+                    if finding is not None:
+                        fired.append((rule, finding))
+        else:
+            for rule in rs.attempt:
+                if rule.applies(subject, day):
+                    finding = rule.check.check(ctx, at)
+                    if finding is not None:
+                        fired.append((rule, finding))
+        if not fired and not explain and rs.clear is not None:
+            return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
-        next_at = self._next_allowed(rs, ctx, denying) if denying else None
+        next_at = self._next_allowed(rs, ctx, denying, applying) if denying else None
         return Decision(
             allowed=not denying,
             reasons=_reasons(fired),
@@ -236,9 +270,12 @@ class Policy:
             explanation=self._explain_attempt(rs, ctx) if explain else None,
         )
 
-    def _next_allowed(self, rs: RuleSet, ctx: _Context, denying: list[Finding]) -> datetime | None:
+    def _next_allowed(self, rs: RuleSet, ctx: _Context, denying: list[Finding],
+                      applying: list[Any] | None) -> datetime | None:
         # Each rule gives the earliest instant it alone would allow; the answer is the first
         # instant all rules allow, so hop to the latest of those and ask again.
+        # ``applying``: the deny rules' checks, when which rules apply cannot change with
+        # the day (no rule has effective dates); None: decide per day.
         retries = [f.retry_at for f in denying]
         subject = ctx.subject
         for _ in range(_MAX_HOPS):
@@ -247,15 +284,18 @@ class Policy:
             at: datetime = max(retries)  # type: ignore[type-var, assignment]
             if self._effective is not None and not self._effective.holds(self._day(at)):
                 return None
-            day = self._day(at) if rs.dated else None
+            if applying is None:
+                day = self._day(at) if rs.dated else None
+                checks = [r.check.check for r in rs.attempt if r.severity == "deny" and r.applies(subject, day)]
+            else:
+                checks = applying
             retries = []
-            for rule in rs.attempt:
-                if rule.severity == "deny" and rule.applies(subject, day):
-                    finding = rule.check.check(ctx, at)
-                    if finding is not None:
-                        if finding.retry_at is not None and finding.retry_at <= at:
-                            return None  # a rule that cannot say when: no wait is known to help
-                        retries.append(finding.retry_at)
+            for check in checks:
+                finding = check(ctx, at)
+                if finding is not None:
+                    if finding.retry_at is not None and finding.retry_at <= at:
+                        return None  # a rule that cannot say when: no wait is known to help
+                    retries.append(finding.retry_at)
             if not retries:
                 return at
         return None
@@ -304,6 +344,15 @@ class Policy:
         denying = any(r.severity == "deny" for r, _ in fired)
         return Decision(allowed=not denying, reasons=_reasons(fired), policy=rs.ref,
                         explanation=tuple(traces) if explain else None)
+
+
+def _instants(effective: Effective | None, tz: Any) -> tuple[datetime | None, datetime | None]:
+    """[first instant, first instant after) of a span of local dates; None: unbounded."""
+    if effective is None:
+        return None, None
+    first = day_start(effective.from_, tz) if effective.from_ is not None else None
+    after = day_start(effective.until + timedelta(days=1), tz) if effective.until is not None else None
+    return first, after
 
 
 def _off(rs: RuleSet) -> str:

@@ -25,17 +25,40 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
     """What a check found against the attempt or text.
+
+    ``evidence``: a mapping, or a function returning one. The search for the next allowed
+    time asks each rule again at later instants and needs only ``retry_at``; a function
+    is called only when a decision reports the finding, so that search builds no
+    evidence it would throw away.
 
     ``retry_at`` (attempt rules): the earliest instant at or after which this rule
     alone could allow the same attempt with the same history, or ``None`` when no
     wait helps. Text rules leave it ``None``.
     """
 
-    evidence: Mapping[str, Any]
-    retry_at: datetime | None = None
+    __slots__ = ("_evidence", "retry_at")
+
+    def __init__(self, evidence: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+                 retry_at: datetime | None = None) -> None:
+        self._evidence = evidence
+        self.retry_at = retry_at
+
+    @property
+    def evidence(self) -> Mapping[str, Any]:
+        if callable(self._evidence):
+            self._evidence = self._evidence()
+        return self._evidence
+
+    def __repr__(self) -> str:
+        return f"Finding(evidence={self.evidence!r}, retry_at={self.retry_at!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Finding) and self.evidence == other.evidence
+                and self.retry_at == other.retry_at)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class AttemptCheck(Protocol):

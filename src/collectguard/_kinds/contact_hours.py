@@ -65,9 +65,15 @@ class ContactHours:
         raise AssertionError("a daily window opens within two days")  # pragma: no cover
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
-        closed = [tz for tz in ctx.subject.zones if not self._open(at.astimezone(tz).time())]
-        if not closed:
-            return None
+        zones = ctx.subject.zones
+        if len(zones) == 1:  # the usual case, without the list
+            if self._open(at.astimezone(zones[0]).time()):
+                return None
+            closed = list(zones)
+        else:
+            closed = [tz for tz in zones if not self._open(at.astimezone(tz).time())]
+            if not closed:
+                return None
         retry = at
         # Opening in one zone may be closing time in another: step until all agree
         # (a week of steps covers any pair of zones on Earth).
@@ -78,7 +84,7 @@ class ContactHours:
             retry = max(self._next_opening(retry, tz) for tz in shut)
         else:
             retry = None
-        return Finding(evidence={
+        return Finding(evidence=lambda: {
             "local_time": {str(tz): at.astimezone(tz).isoformat() for tz in closed},
             "allowed_window": self.label,
         }, retry_at=retry)

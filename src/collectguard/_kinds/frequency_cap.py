@@ -26,21 +26,22 @@ DST transitions and history given in other UTC offsets need no special case.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal, Union
 
 from pydantic import Field, PositiveInt, field_validator, model_validator
 
 from .._clock import UTC, day_start, duration
 from .._errors import InputError
-from .._history import CountFilter
+from .._history import CountFilter, naive_utc as _naive_utc, utc_of as _utc_of
 from .._vocab import Channel, Outcome, Party
 from ._base import CompileEnv, Finding, Kind, Params
 
-def _naive_utc(at: datetime) -> datetime:
-    if at.tzinfo is not UTC:
-        at = at.astimezone(UTC)
-    return at.replace(tzinfo=None)
+
+@lru_cache(maxsize=4096)
+def _naive_day_start(day: date, tz: Any) -> datetime:
+    return _naive_utc(day_start(day, tz))
 
 
 # How far ahead the search for an open slot looks before saying no wait helps.
@@ -104,11 +105,14 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
 
 
 class FrequencyCap:
-    __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach")
+    __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
+                 "contact_only")
 
     def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
         self.limit = params.max
         self.same = tuple(params.same)
+        # Every attempt has a contact (the reader requires it); other keys may be missing.
+        self.contact_only = self.same == ("contact",)
         c = params.count
         self.filter = CountFilter(
             frozenset(c.channels) if c.channels is not None else None,
@@ -141,15 +145,21 @@ class FrequencyCap:
         return tuple(values)
 
     def _times(self, ctx: Any, key: tuple[Any, ...] | None = None) -> tuple[list[datetime], list[int]]:
+        # The search for the next allowed time asks again at later instants: the counted
+        # entries stay the same for the whole check.
+        found = ctx.memo.get(self)
+        if found is not None:
+            return found
         subject = ctx.subject
         if key is None:
             key = self._key(subject)
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         since = (subject.at - self.reach - _SLACK).astimezone(UTC).date().isoformat()
-        return ctx.history.counted(self.same, key, self.filter, self.rule_id, since)
+        found = ctx.memo[self] = ctx.history.counted(self.same, key, self.filter, self.rule_id, since)
+        return found
 
-    def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
-        """[start, end) of the calendar period holding ``at`` in zone ``tz``."""
+    def _days(self, at: datetime, tz: Any) -> tuple[date, date]:
+        """The first local date of the calendar period holding ``at``, and the date after it."""
         today = at.astimezone(tz).date()
         if self.calendar == "day":
             first, after = today, today + timedelta(days=1)
@@ -161,6 +171,11 @@ class FrequencyCap:
             after = (first + timedelta(days=32)).replace(day=1)
         else:
             first, after = today - timedelta(days=self.days - 1), today + timedelta(days=1)
+        return first, after
+
+    def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
+        """[start, end) of the calendar period holding ``at`` in zone ``tz``."""
+        first, after = self._days(at, tz)
         return day_start(first, tz), day_start(after, tz)
 
     def _counted_at(self, times: list[datetime], at: datetime, tz: Any) -> tuple[int, int]:
@@ -168,8 +183,8 @@ class FrequencyCap:
         if self.span is not None:
             end = _naive_utc(at)
             return bisect_right(times, end - self.span), bisect_right(times, end)
-        start, end = self._period(at, tz)
-        return bisect_left(times, _naive_utc(start)), bisect_left(times, _naive_utc(end))
+        first, after = self._days(at, tz)
+        return bisect_left(times, _naive_day_start(first, tz)), bisect_left(times, _naive_day_start(after, tz))
 
     def _over(self, times: list[datetime], at: datetime, tz: Any) -> bool:
         lo, hi = self._counted_at(times, at, tz)
@@ -181,7 +196,7 @@ class FrequencyCap:
             lo, _ = self._counted_at(times, at, tz)
             # The count drops only when an entry leaves the window, at entry + span.
             for entry in times[lo:]:
-                leaves = (entry + self.span).replace(tzinfo=UTC)
+                leaves = _utc_of(entry + self.span)
                 if leaves > at and not self._over(times, leaves, tz):
                     return leaves
             return None
@@ -206,24 +221,35 @@ class FrequencyCap:
     # -- the check --------------------------------------------------------------------
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
-        key = self._key(ctx.subject)
-        if not ctx.history.entries:
-            return None  # nothing to count: the attempt alone never exceeds a cap of at least 1
-        times, indexes = self._times(ctx, key)
+        found = ctx.memo.get(self)
+        if found is None:
+            if not ctx.history.entries and self.contact_only:
+                return None  # nothing to count: the attempt alone never exceeds a cap of at least 1
+            key = self._key(ctx.subject)  # refused when missing, history or not
+            if not ctx.history.entries:
+                return None
+            found = self._times(ctx, key)
+        times, indexes = found
         if len(times) < self.limit:
             return None  # fewer entries in all than the cap allows besides this one
         zones = ctx.subject.zones if self.span is None else ctx.subject.zones[:1]
-        over = [tz for tz in zones if self._over(times, at, tz)]
-        if not over:
-            return None
-        lo, hi = self._counted_at(times, at, over[0])
-        return Finding(evidence={
-            "count": hi - lo,
-            "max": self.limit,
-            "window": self.label,
-            **self._window_bounds(at, over[0]),
-            "counted": sorted(indexes[lo:hi]),
-        }, retry_at=self._retry(times, at, zones))
+        if len(zones) == 1:  # the usual case, without the list
+            tz = zones[0]
+            lo, hi = self._counted_at(times, at, tz)
+            if hi - lo < self.limit:
+                return None
+        else:
+            over = [tz for tz in zones if self._over(times, at, tz)]
+            if not over:
+                return None
+            tz = over[0]
+
+        def evidence() -> dict[str, Any]:
+            lo, hi = self._counted_at(times, at, tz)
+            return {"count": hi - lo, "max": self.limit, "window": self.label,
+                    **self._window_bounds(at, tz), "counted": sorted(indexes[lo:hi])}
+
+        return Finding(evidence=evidence, retry_at=self._retry(times, at, zones))
 
     def _window_bounds(self, at: datetime, tz: Any) -> dict[str, str]:
         if self.span is not None:
