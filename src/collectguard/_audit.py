@@ -82,7 +82,9 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
                                     f"the re-ordering window of {reorder} records; sort the log by time "
                                     "first or give a larger --reorder")
             released = at
-            yield from _judge(policy, session, w, r, at, summary)
+            violation = _judge(policy, session, w, r, at, summary)
+            if violation is not None:
+                yield violation
             since_compaction += 1
             if progress is not None:
                 progress(summary.records)
@@ -91,7 +93,9 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
             since_compaction = 0
     while heap:
         at, _, w, r = heapq.heappop(heap)
-        yield from _judge(policy, session, w, r, at, summary)
+        violation = _judge(policy, session, w, r, at, summary)
+        if violation is not None:
+            yield violation
 
 
 def _at(record: dict[str, Any], where: str) -> datetime:
@@ -111,15 +115,17 @@ def _compacted(policy: Any, session: Any, keep_from: datetime) -> Any:
 
 
 def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
-           summary: AuditSummary) -> Iterator[dict[str, Any]]:
+           summary: AuditSummary) -> dict[str, Any] | None:
+    """The violation of one record, or None when it broke nothing (warnings count too)."""
     summary.records += 1
     reasons = []
     attempt = {k: record[k] for k in _ATTEMPT if k in record}
+    attempt["at"] = at  # the instant read once to order the log; the record keeps its text
     has_attempt = all(k in attempt for k in ("channel", "party", "contact"))
     try:
         if has_attempt:
             summary.attempts += 1
-            decision = session.check(attempt)
+            decision = session._judge(attempt)
             for reason in decision.reasons:
                 item = {"kind": "attempt", **reason.to_dict()}
                 if "counted" in item["evidence"]:  # history positions, as places in the log
@@ -136,7 +142,7 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
         raise InputError(f"{where}: {exc}") from None
     denied = [r for r in reasons if r["severity"] == "deny"]
     if not reasons:
-        return
+        return None
     if denied:
         summary.broken += 1
         day = at.astimezone(policy.zone_for(record.get("timezone"))).date().isoformat()
@@ -144,7 +150,7 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
             summary.by_rule[reason["rule"]] += 1
         summary.by_client[record.get("client") or "(none)"] += 1
         summary.by_day[day] += 1
-    yield {"where": where, "at": record.get("at"), "contact": record.get("contact"),
+    return {"where": where, "at": record.get("at"), "contact": record.get("contact"),
            "client": record.get("client"), "broken": bool(denied), "reasons": reasons}
 
 

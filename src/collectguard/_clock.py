@@ -101,6 +101,11 @@ def first_instant_at_wall(day: date, clock: time, tz: ZoneInfo, after: datetime)
     None when every such instant is before ``after``.
     """
     wall = datetime.combine(day, clock)
+    offset = tz.utcoffset(wall)
+    if offset == tz.utcoffset(wall.replace(fold=1)):
+        # The usual case: the wall time happens exactly once (no gap, no repeat).
+        found = (wall - offset).replace(tzinfo=UTC)
+        return found if found >= after else None
     early = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
     late = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
     candidates = []

@@ -97,13 +97,14 @@ class History:
         return self._names[index] if self._names is not None else index
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
-                rule_id: str, since: str = "") -> tuple[list[datetime], list[int]]:
+                rule_id: str, since_at: datetime | None = None) -> tuple[list[datetime], list[int]]:
         """Instants (naive UTC, sorted) and history indexes of the entries a cap counts.
 
-        ``since`` (an ISO date, or ""): entries written as ISO text dated before it cannot
-        count in any window the caller will ask about, so they are neither parsed nor
-        checked. The caller leaves two days of slack for UTC offsets.
+        ``since_at``: entries written as ISO text dated (as written) before its UTC date
+        cannot count in any window the caller will ask about, so they are neither parsed
+        nor checked. The caller leaves two days of slack for UTC offsets.
         """
+        since = since_at.astimezone(timezone.utc).date().isoformat() if since_at is not None else ""
         cache_key = (same, values, filt.key)
         cached = self._index.get(cache_key)
         # Entries older than ``since`` only ever lie outside the windows asked about: a
@@ -113,7 +114,6 @@ class History:
         picked: list[tuple[datetime, int]] = []
         first, wanted = same[0], values[0]
         rest = tuple(zip(same[1:], values[1:]))
-        channels, parties, outcomes = filt.channels, filt.parties, filt.outcomes
         # The loop runs once per entry of a long history: plain dict reads, set lookups
         # and C-level checks; anything unusual goes to the slow path that explains it.
         for index, data in enumerate(self.entries):
@@ -129,41 +129,48 @@ class History:
             at = data.get("at")
             if since and type(at) is str and at[:10] < since and at[4:5] == "-":
                 continue
-            channel, outcome, party = data.get("channel"), data.get("outcome"), data.get("party")
-            if (channel not in _CHANNELS or (outcome is not None and outcome not in OUTCOME_SET)
-                    or (party is not None and party not in _PARTIES) or not _FIELDS.issuperset(data)):
-                check_history_entry(data, self._name(index))  # raises the error that names the field
-            if channels is not None and channel not in channels:
-                continue
-            if parties is not None and party not in parties:
-                continue
-            if outcomes is not None and outcome is not None and outcome not in outcomes:
-                continue
-            if type(at) is str and len(at) in (20, 25) and (offset := _OFFSETS.get(at[19:])) is not None:
-                try:
-                    picked.append((_fromiso(at[:19]) - offset, index))
-                    continue
-                except ValueError:
-                    pass  # the full parse below names the problem
-            if type(at) is str:
-                try:
-                    parsed = _fromiso(at)
-                except ValueError:
-                    parsed = read_time(at, f"history[{self._name(index)}].at")
-                else:
-                    if type(parsed.tzinfo) is not _FIXED:
-                        parsed = read_time(at if parsed.tzinfo is None else parsed,
-                                           f"history[{self._name(index)}].at")
-            else:
-                parsed = read_time(at, f"history[{self._name(index)}].at")
-            # Naive UTC: sorting and bisecting compare without consulting time zones.
-            picked.append((naive_utc(parsed), index))
+            counted_at = instant_if_counted(data, filt, self._name(index))
+            if counted_at is not None:
+                picked.append((counted_at, index))
         picked.sort(key=_first)
         found = ([at for at, _ in picked], [i for _, i in picked])
         if self._names is not None:
             found = (found[0], [self._names[i] for i in found[1]])
         self._index[cache_key] = (since, found)
         return found
+
+
+def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> datetime | None:
+    """The entry's instant (naive UTC) when the cap's filter counts it, else None; an entry
+    with a bad field is refused here (``name``: its history index, for the message)."""
+    channel, outcome, party = data.get("channel"), data.get("outcome"), data.get("party")
+    if (channel not in _CHANNELS or (outcome is not None and outcome not in OUTCOME_SET)
+            or (party is not None and party not in _PARTIES) or not _FIELDS.issuperset(data)):
+        check_history_entry(data, name)  # raises the error that names the field
+    if filt.channels is not None and channel not in filt.channels:
+        return None
+    if filt.parties is not None and party not in filt.parties:
+        return None
+    if filt.outcomes is not None and outcome is not None and outcome not in filt.outcomes:
+        return None
+    at = data.get("at")
+    if type(at) is str:
+        if len(at) in (20, 25) and (offset := _OFFSETS.get(at[19:])) is not None:
+            try:
+                return _fromiso(at[:19]) - offset
+            except ValueError:
+                pass  # the full parse below names the problem
+        try:
+            parsed = _fromiso(at)
+        except ValueError:
+            parsed = read_time(at, f"history[{name}].at")
+        else:
+            if type(parsed.tzinfo) is not _FIXED:
+                parsed = read_time(at if parsed.tzinfo is None else parsed, f"history[{name}].at")
+    else:
+        parsed = read_time(at, f"history[{name}].at")
+    # Naive UTC: sorting and bisecting compare without consulting time zones.
+    return naive_utc(parsed)
 
 
 def _first(pair: tuple[datetime, int]) -> datetime:

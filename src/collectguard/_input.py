@@ -163,13 +163,16 @@ def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
             or (client is not None and type(client) is not str)):
         return None
     at = value["at"]
-    if type(at) is not str:
-        return None
-    try:
-        parsed = _fromiso(at)
-    except ValueError:
-        return None
-    if type(parsed.tzinfo) is not _FIXED_OFFSET:
+    if type(at) is str:
+        try:
+            parsed = _fromiso(at)
+        except ValueError:
+            return None
+        if type(parsed.tzinfo) is not _FIXED_OFFSET:
+            return None
+    elif type(at) is datetime and at.tzinfo is timezone.utc:
+        parsed = at  # already an instant, e.g. read once by an audit to order its log
+    else:
         return None
     zones = value.get("timezone")
     if zones is None:

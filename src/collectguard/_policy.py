@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
 from ._normalize import normalize
 from ._kinds._base import CompileEnv, Finding
+from ._vocab import CHANNELS, PARTIES
 from ._spec import Effective, PolicySpec, RuleBase, patched_rule, validate
 from ._yaml import Document, load
 
@@ -66,14 +67,42 @@ class CompiledRule:
             return False
         return self.unless_test is None or not self.unless_test(subject)
 
-    def gate(self) -> Callable[[Any], bool] | None:
-        """``applies`` as one call for a rule without effective dates; None: always applies."""
-        when, unless = self.when_test, self.unless_test
-        if unless is None:
-            return when
-        if when is None:
-            return lambda subject: not unless(subject)
-        return lambda subject: when(subject) and not unless(subject)
+    def routed(self, channel: str, party: str) -> tuple[bool, Callable[[Any], bool] | None]:
+        """Whether the rule can apply to an attempt by ``channel`` to ``party`` (no effective
+        dates), and the test left to run per attempt (None: none left)."""
+        when = _without_route(self.when, channel, party)
+        unless = _without_route(self.unless, channel, party)
+        if when is False:
+            return False, None
+        if unless is True:
+            return False, None
+        when_test = when.matcher() if isinstance(when, Condition) else None
+        unless_test = unless.matcher() if isinstance(unless, Condition) else None
+        if unless_test is None:
+            return True, when_test
+        if when_test is None:
+            return True, lambda subject: not unless_test(subject)
+        return True, lambda subject: when_test(subject) and not unless_test(subject)
+
+
+def _without_route(condition: Condition | None, channel: str, party: str) -> Condition | bool | None:
+    """A condition with its channel and party tests settled: False when they fail, True
+    when they pass and nothing is left to test, else what is left; None: no condition."""
+    if condition is None:
+        return None
+    if condition.channels is not None and channel not in condition.channels:
+        return False
+    if condition.parties is not None and party not in condition.parties:
+        return False
+    rest = condition.model_copy(update={"channels": None, "parties": None})
+    if rest.relations is None and rest.clients is None and not rest.facts:
+        return True
+    return rest
+
+
+def _route(rules: list[CompiledRule], channel: str, party: str) -> tuple[tuple[CompiledRule, Any, Any], ...]:
+    routed = [(rule, *rule.routed(channel, party)) for rule in rules]
+    return tuple((rule, test, rule.check.check) for rule, can, test in routed if can)
 
 
 def _span(effective: Effective) -> str:
@@ -87,8 +116,9 @@ class RuleSet:
     text: tuple[CompiledRule, ...]
     disabled: tuple[tuple[str, str], ...]  # (rule id, kind) switched off here
     dated: bool  # any rule with effective dates: the policy-zone date is needed
-    # Per attempt rule: (rule, its gate, its bound check), for the pre-call hot loop.
-    plan: tuple[tuple[CompiledRule, Any, Any], ...] = ()
+    # Per (channel, party): the attempt rules that can apply, each as (rule, the test
+    # left once channel and party are known, its bound check), for the pre-call hot loop.
+    routes: dict[tuple[str, str], tuple[tuple[CompiledRule, Any, Any], ...]] = field(default_factory=dict)
     # The answer when nothing fires: immutable, so one object serves every such check.
     clear: Decision | None = None
 
@@ -129,6 +159,7 @@ class Policy:
         self._effective = spec.effective
         # The same dates as instants: a pre-call check compares, it does not convert.
         self._in_force_from, self._in_force_until = _instants(spec.effective, self._zone)
+        self._bounded = spec.effective is not None
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
 
@@ -159,7 +190,7 @@ class Policy:
             ref=ref, clear=Decision(allowed=True, reasons=(), policy=ref),
             attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
             dated=any(r.effective is not None for r in rules),
-            plan=tuple((r, r.gate(), r.check.check) for r in attempt),
+            routes={(channel, party): _route(attempt, channel, party) for channel in CHANNELS for party in PARTIES},
         )
 
     def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
@@ -234,18 +265,20 @@ class Policy:
 
         return Session(self, history)
 
-    def _check_with(self, attempt: Any, history: History, explain: bool) -> Decision:
+    def _check_with(self, attempt: Any, history: History, explain: bool, search: bool = True) -> Decision:
+        # search=False: an audit asks only what broke, never when it could have been placed.
         subject = read_attempt(attempt, self._zones)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
         at = subject.at
-        self._in_force(at)
+        if self._bounded:
+            self._in_force(at)
         ctx = _Context(subject, history)
         day = self._day(at) if rs.dated else None
         fired: list[tuple[CompiledRule, Finding]] = []
         applying: list[Any] | None = None
         if day is None:
             applying = []
-            for rule, gate, check in rs.plan:
+            for rule, gate, check in rs.routes[(subject.channel, subject.party)]:
                 if gate is None or gate(subject):
                     if rule.severity == "deny":
                         applying.append(check)
@@ -261,7 +294,7 @@ class Policy:
         if not fired and not explain and rs.clear is not None:
             return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
-        next_at = self._next_allowed(rs, ctx, denying, applying) if denying else None
+        next_at = self._next_allowed(rs, ctx, denying, applying) if denying and search else None
         return Decision(
             allowed=not denying,
             reasons=_reasons(fired),

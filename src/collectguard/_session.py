@@ -21,20 +21,23 @@ from typing import Any
 
 from ._decision import Decision
 from ._errors import InputError
-from ._history import CountFilter, History
+from ._history import CountFilter, History, instant_if_counted
 from ._input import history_entry, read_history
 
 
 class _Indexed(History):
     """History behind a session: per-key entry lists, and per-cap sorted instants."""
 
-    __slots__ = ("_by_key", "_caps")
+    __slots__ = ("_by_key", "_caps", "_caps_of")
 
     def __init__(self, entries: list[Any]) -> None:
         super().__init__(entries)
         self._by_key: dict[str, dict[Any, list[int]]] = {}
         # cache key -> (same, values, filter); the parent's _index holds the lists
         self._caps: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...], CountFilter, str]] = {}
+        # (key name, value) -> the caches of that contact, account or party: so that
+        # recording one contact touches only its own caches, not every contact's.
+        self._caps_of: dict[tuple[str, Any], list[tuple[Any, ...]]] = {}
 
     def _positions(self, name: str, value: Any) -> list[int]:
         index = self._by_key.get(name)
@@ -47,8 +50,8 @@ class _Indexed(History):
         return index.get(value, [])
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
-                rule_id: str, since: str = "") -> tuple[list[datetime], list[int]]:
-        # Every entry is kept whatever ``since`` says: what is too old for this attempt
+                rule_id: str, since_at: datetime | None = None) -> tuple[list[datetime], list[int]]:
+        # Every entry is kept whatever ``since_at`` says: what is too old for this attempt
         # may count for a later one.
         cache_key = (same, values, filt.key)
         found = self._index.get(cache_key)
@@ -63,6 +66,7 @@ class _Indexed(History):
         found = subset.counted(same, values, filt, rule_id)
         self._index[cache_key] = found
         self._caps[cache_key] = (same, values, filt, rule_id)
+        self._caps_of.setdefault((same[0], values[0]), []).append(cache_key)
         return found
 
     def add(self, entry: dict[str, Any]) -> None:
@@ -70,14 +74,19 @@ class _Indexed(History):
         self.entries.append(entry)
         for name, index in self._by_key.items():
             index.setdefault(entry.get(name), []).append(position)
-        for cache_key, (same, values, filt, rule_id) in self._caps.items():
-            if all(entry.get(n) == v for n, v in zip(same, values)):
-                one = History([entry], [position]).counted(same, values, filt, rule_id)
-                if one[0]:
-                    times, positions = self._index[cache_key]
-                    at = bisect_right(times, one[0][0])
-                    times.insert(at, one[0][0])
-                    positions.insert(at, position)
+        for name in self._by_key:
+            for cache_key in self._caps_of.get((name, entry.get(name)), ()):
+                self._add_counted(cache_key, entry, position)
+
+    def _add_counted(self, cache_key: tuple[Any, ...], entry: dict[str, Any], position: int) -> None:
+        same, values, filt, rule_id = self._caps[cache_key]
+        if all(entry.get(n) == v for n, v in zip(same, values)):
+            at = instant_if_counted(entry, filt, position)
+            if at is not None:
+                times, positions = self._index[cache_key]
+                where = bisect_right(times, at)
+                times.insert(where, at)
+                positions.insert(where, position)
 
 
 class Session:
@@ -101,6 +110,11 @@ class Session:
     def check(self, attempt: Any, *, explain: bool = False) -> Decision:
         with self._lock:
             return self.policy._check_with(attempt, self._history, explain)
+
+    def _judge(self, attempt: Any) -> Decision:
+        """The reasons only, without the search for next_allowed_at: what an audit needs."""
+        with self._lock:
+            return self.policy._check_with(attempt, self._history, False, search=False)
 
     def record(self, attempt: Any, outcome: str | None = None) -> None:
         """Add a contact that took place; ``outcome`` None means unknown (counted conservatively)."""

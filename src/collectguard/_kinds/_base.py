@@ -35,21 +35,28 @@ class Finding:
 
     ``retry_at`` (attempt rules): the earliest instant at or after which this rule
     alone could allow the same attempt with the same history, or ``None`` when no
-    wait helps. Text rules leave it ``None``.
+    wait helps; also a function returning one, called only when the search for the
+    next allowed time asks (an audit never does). Text rules leave it ``None``.
     """
 
-    __slots__ = ("_evidence", "retry_at")
+    __slots__ = ("_evidence", "_retry_at")
 
     def __init__(self, evidence: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
-                 retry_at: datetime | None = None) -> None:
+                 retry_at: datetime | None | Callable[[], datetime | None] = None) -> None:
         self._evidence = evidence
-        self.retry_at = retry_at
+        self._retry_at = retry_at
 
     @property
     def evidence(self) -> Mapping[str, Any]:
         if callable(self._evidence):
             self._evidence = self._evidence()
         return self._evidence
+
+    @property
+    def retry_at(self) -> datetime | None:
+        if callable(self._retry_at):
+            self._retry_at = self._retry_at()
+        return self._retry_at
 
     def __repr__(self) -> str:
         return f"Finding(evidence={self.evidence!r}, retry_at={self.retry_at!r})"

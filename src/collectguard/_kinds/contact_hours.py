@@ -74,20 +74,21 @@ class ContactHours:
             closed = [tz for tz in zones if not self._open(at.astimezone(tz).time())]
             if not closed:
                 return None
+        return Finding(evidence=lambda: {
+            "local_time": {str(tz): at.astimezone(tz).isoformat() for tz in closed},
+            "allowed_window": self.label,
+        }, retry_at=lambda: self._retry(ctx.subject.zones, at))
+
+    def _retry(self, zones: Any, at: datetime) -> datetime | None:
         retry = at
         # Opening in one zone may be closing time in another: step until all agree
         # (a week of steps covers any pair of zones on Earth).
         for _ in range(16):
-            shut = [tz for tz in ctx.subject.zones if not self._open(retry.astimezone(tz).time())]
+            shut = [tz for tz in zones if not self._open(retry.astimezone(tz).time())]
             if not shut:
-                break
+                return retry
             retry = max(self._next_opening(retry, tz) for tz in shut)
-        else:
-            retry = None
-        return Finding(evidence=lambda: {
-            "local_time": {str(tz): at.astimezone(tz).isoformat() for tz in closed},
-            "allowed_window": self.label,
-        }, retry_at=retry)
+        return None
 
     def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
         return {

@@ -154,8 +154,8 @@ class FrequencyCap:
         if key is None:
             key = self._key(subject)
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
-        since = (subject.at - self.reach - _SLACK).astimezone(UTC).date().isoformat()
-        found = ctx.memo[self] = ctx.history.counted(self.same, key, self.filter, self.rule_id, since)
+        found = ctx.memo[self] = ctx.history.counted(self.same, key, self.filter, self.rule_id,
+                                                     subject.at - self.reach - _SLACK)
         return found
 
     def _days(self, at: datetime, tz: Any) -> tuple[date, date]:
@@ -249,7 +249,7 @@ class FrequencyCap:
             return {"count": hi - lo, "max": self.limit, "window": self.label,
                     **self._window_bounds(at, tz), "counted": sorted(indexes[lo:hi])}
 
-        return Finding(evidence=evidence, retry_at=self._retry(times, at, zones))
+        return Finding(evidence=evidence, retry_at=lambda: self._retry(times, at, zones))
 
     def _window_bounds(self, at: datetime, tz: Any) -> dict[str, str]:
         if self.span is not None:
