@@ -49,3 +49,15 @@ def test_true_does_not_match_one() -> None:
                                  facts={"stop_contact": 1})) is False
     assert match(SimpleNamespace(party="debtor", relation=None, channel="call", client=None,
                                  facts={"stop_contact": True})) is True
+
+
+@given(st.none() | conditions, st.none() | conditions, subjects)
+def test_routing_by_channel_and_party_agrees_with_when_and_unless(when, unless, subject) -> None:
+    from collectguard._policy import CompiledRule
+
+    rule = CompiledRule(id="r", kind="fact-block", subject="attempt", severity="deny", message="m",
+                        citation=None, when=when, unless=unless, effective=None, check=None,
+                        when_test=when.matcher() if when else None,
+                        unless_test=unless.matcher() if unless else None)
+    can, rest = rule.routed(subject.channel, subject.party)
+    assert (can and (rest is None or rest(subject))) == rule.applies(subject, None)

@@ -45,3 +45,12 @@ def test_empty_facts_are_refused() -> None:
 
     with pytest.raises(collectguard.PolicyError, match="params.facts"):
         policy_from(POLICY.replace("{complaint: {present: true}, complaint_status: {not: closed}}", "{}"))
+
+
+def test_a_block_on_a_missing_fact_fires_on_an_attempt_without_facts() -> None:
+    # Attempts without facts skip the blocks that need one; this block needs none.
+    policy = policy_from(POLICY.replace("{complaint: {present: true}, complaint_status: {not: closed}}",
+                                        "{consent_ref: {present: false}}"))
+    assert not policy.check_attempt(attempt("2026-11-23T10:00:00Z")).allowed
+    assert not policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={})).allowed
+    assert policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"consent_ref": "C-1"})).allowed

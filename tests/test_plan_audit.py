@@ -72,8 +72,9 @@ def test_audit_by_partitions_of_contacts_equals_one_pass(pack) -> None:
     assert whole_summary.broken > 0
 
 
-def test_audit_bounds_memory_by_compacting(pack, monkeypatch) -> None:
+def test_audit_bounds_memory_by_forgetting(pack, monkeypatch) -> None:
     import collectguard._audit as module
+    from collectguard._session import Session
 
     rows = _random_log(300, 3, days=20)
 
@@ -82,12 +83,19 @@ def test_audit_bounds_memory_by_compacting(pack, monkeypatch) -> None:
                 for f in audit(pack, ((str(i), r) for i, r in enumerate(rows)), AuditSummary(), reorder=10)]
 
     expected = run()
-    monkeypatch.setattr(module, "_COMPACT_EVERY", 1)   # compact after every record
+    monkeypatch.setattr(module, "_COMPACT_EVERY", 1)   # prune after every record
     sizes = []
-    original = module._compacted
-    monkeypatch.setattr(module, "_compacted", lambda *a: sizes.append(len(a[1])) or original(*a))
+    original = Session.forget
+
+    def forget(self, before):
+        original(self, before)
+        sizes.append((len(self), len(self._history.entries), len(self.wheres)))
+
+    monkeypatch.setattr(Session, "forget", forget)
     assert run() == expected and expected
-    assert sizes and max(sizes) < len(rows) // 2      # the history kept is a window, not the log
+    assert sizes and max(live for live, _, _ in sizes) < len(rows) // 2  # a window, not the log
+    assert max(kept for _, kept, _ in sizes) < len(rows) // 2 + 10        # forgotten entries are freed
+    assert all(kept == wheres for _, kept, wheres in sizes)               # log places stay aligned
 
 
 def test_cli_audit_and_plan(capsys, tmp_path) -> None:

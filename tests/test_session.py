@@ -42,6 +42,33 @@ def test_session_after_record_equals_check_attempt(pack, case, outcomes, data) -
         assert _key(session.check(attempt_)) == _key(pack.check_attempt(attempt_, full))
 
 
+@SETTINGS
+@given(cases(), st.integers(0, 200), st.data())
+def test_forgetting_what_no_cap_can_reach_changes_no_decision(pack, case, hours, data) -> None:
+    from datetime import datetime, timedelta
+
+    attempt_, history = case
+    session = pack.session(history)
+    session.check(attempt_)  # caches built, so forgetting must prune them too
+    at = datetime.fromisoformat(attempt_["at"])
+    before = at - pack.max_reach() - timedelta(days=2, hours=hours)
+    session.forget(before)
+    assert _key(session.check(attempt_)) == _key(pack.check_attempt(attempt_, history))
+    later = {**attempt_, "at": (at + timedelta(minutes=data.draw(st.integers(0, 600)))).isoformat()}
+    session.record(attempt_, "no_answer")
+    full = [*history, {**attempt_, "outcome": "no_answer"}]
+    assert _key(session.check(later)) == _key(pack.check_attempt(later, full))
+
+
+def test_forget_frees_old_entries(pack) -> None:
+    session = pack.session([entry(f"2026-11-{day:02d}T10:00:00+08:00") for day in range(1, 21)])
+    session.check(attempt("2026-11-20T11:00:00+08:00"))
+    session.forget("2026-11-18T00:00:00+08:00")
+    assert len(session) == 3 and len(session._history.entries) == 3   # renumbered, not just blanked
+    with pytest.raises(collectguard.InputError, match="before: .*no UTC offset"):
+        session.forget("2026-11-18T00:00:00")
+
+
 def test_record_takes_models_and_unknown_outcomes(pack) -> None:
     session = pack.session()
     for minute in ("05", "20"):

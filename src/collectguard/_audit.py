@@ -23,6 +23,7 @@ from ._clock import ClockError, instant
 from ._errors import InputError
 
 _ATTEMPT = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone", "facts")
+_LOGGED = frozenset(_ATTEMPT + ("outcome", "text"))
 _CONTEXT = ("party", "relation", "channel", "client", "facts")
 
 
@@ -56,7 +57,7 @@ class AuditSummary:
         return "\n".join(lines)
 
 
-# How many records between two compactions of the replay's history.
+# How many records between two prunings of the replay's history.
 _COMPACT_EVERY = 50_000
 
 
@@ -86,10 +87,10 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
             if violation is not None:
                 yield violation
             since_compaction += 1
-            if progress is not None:
+            if progress is not None and summary.records % 10_000 == 0:
                 progress(summary.records)
         if since_compaction >= _COMPACT_EVERY and released is not None:
-            session = _compacted(policy, session, released - reach)
+            session.forget(released - reach)
             since_compaction = 0
     while heap:
         at, _, w, r = heapq.heappop(heap)
@@ -105,23 +106,19 @@ def _at(record: dict[str, Any], where: str) -> datetime:
         raise InputError(f"{where}: at: {exc}") from None
 
 
-def _compacted(policy: Any, session: Any, keep_from: datetime) -> Any:
-    """A new session holding only the contacts a cap can still count."""
-    kept = [(entry, where) for entry, where in zip(session._history.entries, session.wheres)
-            if _at(entry, "history") >= keep_from]
-    fresh = policy.session([entry for entry, _ in kept])
-    fresh.wheres = [where for _, where in kept]
-    return fresh
-
-
 def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
            summary: AuditSummary) -> dict[str, Any] | None:
     """The violation of one record, or None when it broke nothing (warnings count too)."""
     summary.records += 1
     reasons = []
-    attempt = {k: record[k] for k in _ATTEMPT if k in record}
+    if _LOGGED.issuperset(record):  # the usual record: copy it whole, drop the non-attempt fields
+        attempt = record.copy()
+        attempt.pop("outcome", None)
+        attempt.pop("text", None)
+    else:
+        attempt = {k: record[k] for k in _ATTEMPT if k in record}
     attempt["at"] = at  # the instant read once to order the log; the record keeps its text
-    has_attempt = all(k in attempt for k in ("channel", "party", "contact"))
+    has_attempt = "channel" in attempt and "party" in attempt and "contact" in attempt
     try:
         if has_attempt:
             summary.attempts += 1

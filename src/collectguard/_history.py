@@ -26,7 +26,8 @@ from ._input import (
 _FIXED = timezone
 _fromiso = datetime.fromisoformat
 _NAIVE_EPOCH = datetime(1970, 1, 1)
-_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UTC = timezone.utc
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 
 
 def _offsets() -> dict[str, Any]:
@@ -154,6 +155,8 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     if filt.outcomes is not None and outcome is not None and outcome not in filt.outcomes:
         return None
     at = data.get("at")
+    if type(at) is datetime and at.tzinfo is _UTC:
+        return naive_utc(at)  # a session's own record of an attempt it checked
     if type(at) is str:
         if len(at) in (20, 25) and (offset := _OFFSETS.get(at[19:])) is not None:
             try:

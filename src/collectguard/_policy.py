@@ -100,8 +100,10 @@ def _without_route(condition: Condition | None, channel: str, party: str) -> Con
     return rest
 
 
-def _route(rules: list[CompiledRule], channel: str, party: str) -> tuple[tuple[CompiledRule, Any, Any], ...]:
-    routed = [(rule, *rule.routed(channel, party)) for rule in rules]
+def _route(rules: list[CompiledRule], channel: str, party: str,
+           facts: bool) -> tuple[tuple[CompiledRule, Any, Any], ...]:
+    routed = [(rule, *rule.routed(channel, party)) for rule in rules
+              if facts or not getattr(rule.check, "needs_facts", False)]
     return tuple((rule, test, rule.check.check) for rule, can, test in routed if can)
 
 
@@ -116,9 +118,11 @@ class RuleSet:
     text: tuple[CompiledRule, ...]
     disabled: tuple[tuple[str, str], ...]  # (rule id, kind) switched off here
     dated: bool  # any rule with effective dates: the policy-zone date is needed
-    # Per (channel, party): the attempt rules that can apply, each as (rule, the test
-    # left once channel and party are known, its bound check), for the pre-call hot loop.
-    routes: dict[tuple[str, str], tuple[tuple[CompiledRule, Any, Any], ...]] = field(default_factory=dict)
+    # Per (channel, party, whether the attempt has facts): the attempt rules that can apply
+    # (a check with ``needs_facts`` cannot fire on an attempt without them), each as
+    # (rule, the test left once channel and party are known, its bound check), for the
+    # pre-call hot loop.
+    routes: dict[tuple[str, str, bool], tuple[tuple[CompiledRule, Any, Any], ...]] = field(default_factory=dict)
     # The answer when nothing fires: immutable, so one object serves every such check.
     clear: Decision | None = None
 
@@ -190,7 +194,8 @@ class Policy:
             ref=ref, clear=Decision(allowed=True, reasons=(), policy=ref),
             attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
             dated=any(r.effective is not None for r in rules),
-            routes={(channel, party): _route(attempt, channel, party) for channel in CHANNELS for party in PARTIES},
+            routes={(channel, party, facts): _route(attempt, channel, party, facts)
+                    for channel in CHANNELS for party in PARTIES for facts in (True, False)},
         )
 
     def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
@@ -278,7 +283,7 @@ class Policy:
         applying: list[Any] | None = None
         if day is None:
             applying = []
-            for rule, gate, check in rs.routes[(subject.channel, subject.party)]:
+            for rule, gate, check in rs.routes[(subject.channel, subject.party, bool(subject.facts))]:
                 if gate is None or gate(subject):
                     if rule.severity == "deny":
                         applying.append(check)

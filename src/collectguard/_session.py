@@ -14,21 +14,21 @@ contact instead (each session only ever needs the history of the contacts it che
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from ._decision import Decision
 from ._errors import InputError
-from ._history import CountFilter, History, instant_if_counted
-from ._input import history_entry, read_history
+from ._history import CountFilter, History, instant_if_counted, naive_utc
+from ._input import history_entry, read_history, read_time
 
 
 class _Indexed(History):
     """History behind a session: per-key entry lists, and per-cap sorted instants."""
 
-    __slots__ = ("_by_key", "_caps", "_caps_of")
+    __slots__ = ("_by_key", "_caps", "_caps_of", "live_from")
 
     def __init__(self, entries: list[Any]) -> None:
         super().__init__(entries)
@@ -38,12 +38,16 @@ class _Indexed(History):
         # (key name, value) -> the caches of that contact, account or party: so that
         # recording one contact touches only its own caches, not every contact's.
         self._caps_of: dict[tuple[str, Any], list[tuple[Any, ...]]] = {}
+        # Entries before this position have been forgotten (set to None), see forget().
+        self.live_from = 0
 
     def _positions(self, name: str, value: Any) -> list[int]:
         index = self._by_key.get(name)
         if index is None:
             index = {}
             for position, raw in enumerate(self.entries):
+                if raw is None:
+                    continue  # forgotten
                 data = raw if type(raw) is dict else history_entry(raw, position)
                 index.setdefault(data.get(name), []).append(position)
             self._by_key[name] = index
@@ -80,13 +84,62 @@ class _Indexed(History):
 
     def _add_counted(self, cache_key: tuple[Any, ...], entry: dict[str, Any], position: int) -> None:
         same, values, filt, rule_id = self._caps[cache_key]
-        if all(entry.get(n) == v for n, v in zip(same, values)):
+        # The first field matched already (that is how the cache was found).
+        if len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])):
             at = instant_if_counted(entry, filt, position)
             if at is not None:
                 times, positions = self._index[cache_key]
                 where = bisect_right(times, at)
                 times.insert(where, at)
                 positions.insert(where, position)
+
+
+    def forget(self, before: datetime) -> int:
+        """Drop the entries (in recorded order) before naive-UTC ``before``; returns how
+        many positions every remaining position moved down by (0 when none moved)."""
+        entries, i = self.entries, self.live_from
+        while i < len(entries):
+            raw = entries[i]
+            if raw is not None:
+                data = raw if type(raw) is dict else history_entry(raw, i)
+                if naive_utc(read_time(data.get("at"), f"history[{i}].at")) >= before:
+                    break
+                entries[i] = None
+            i += 1
+        self.live_from = i
+        for index in self._by_key.values():
+            for value in list(index):
+                positions = index[value]
+                del positions[:bisect_left(positions, i)]
+                if not positions:
+                    del index[value]
+        for cache_key in list(self._caps):
+            times, positions = self._index[cache_key]
+            cut = bisect_left(times, before)
+            del times[:cut], positions[:cut]
+            if not times:  # rebuilt from the entries if the contact calls again
+                self._drop_cache(cache_key)
+        # Renumber once the forgotten prefix is the larger part, so that a long run's
+        # memory stays bounded by what a cap can still count.
+        if i <= len(entries) // 2:
+            return 0
+        del entries[:i]
+        for index in self._by_key.values():
+            for value, positions in index.items():
+                index[value] = [p - i for p in positions]
+        for cache_key in self._caps:
+            times, positions = self._index[cache_key]
+            self._index[cache_key] = (times, [p - i for p in positions])
+        self.live_from = 0
+        return i
+
+    def _drop_cache(self, cache_key: tuple[Any, ...]) -> None:
+        same, values, _, _ = self._caps.pop(cache_key)
+        del self._index[cache_key]
+        owner = (same[0], values[0])
+        self._caps_of[owner].remove(cache_key)
+        if not self._caps_of[owner]:
+            del self._caps_of[owner]
 
 
 class Session:
@@ -105,7 +158,20 @@ class Session:
         self.wheres: list[str] = []
 
     def __len__(self) -> int:
-        return len(self._history.entries)
+        return len(self._history.entries) - self._history.live_from
+
+    def forget(self, before: Any) -> None:
+        """Drop the recorded contacts before instant ``before`` to bound memory in a long run.
+
+        Checks of attempts at or after ``before + policy.max_reach() + 2 days`` decide as
+        if nothing had been forgotten (the two days cover local days longer than 24
+        hours and calendar periods that begin before the reach).
+        """
+        before = naive_utc(read_time(before, "before"))
+        with self._lock:
+            shift = self._history.forget(before)
+            if shift and self.wheres:
+                del self.wheres[:shift]
 
     def check(self, attempt: Any, *, explain: bool = False) -> Decision:
         with self._lock:
@@ -118,10 +184,12 @@ class Session:
 
     def record(self, attempt: Any, outcome: str | None = None) -> None:
         """Add a contact that took place; ``outcome`` None means unknown (counted conservatively)."""
-        entry = dict(attempt) if isinstance(attempt, dict) else {
-            name: getattr(attempt, name) for name in type(attempt).model_fields}
+        if isinstance(attempt, dict):
+            entry = {k: v for k, v in attempt.items() if v is not None}
+        else:
+            entry = {name: value for name in type(attempt).model_fields
+                     if (value := getattr(attempt, name)) is not None}
         if outcome is not None:
             entry["outcome"] = outcome
-        entry = {k: v for k, v in entry.items() if v is not None}
         with self._lock:
             self._history.add(entry)

@@ -26,13 +26,20 @@ class FactBlockParams(Params):
         min_length=1, description="the facts that block contact when they all match")
 
 
+class _NoFacts:
+    facts: dict[str, Any] = {}
+
+
 class FactBlock:
-    __slots__ = ("condition", "names", "test")
+    __slots__ = ("condition", "names", "test", "needs_facts")
 
     def __init__(self, params: FactBlockParams) -> None:
         self.condition = Condition(facts=params.facts)
         self.test = self.condition.matcher()
         self.names = tuple(params.facts)
+        # Most attempts carry no facts at all; a block that cannot match an empty set of
+        # facts is then skipped without a call (see RuleSet.routes).
+        self.needs_facts = not self.test(_NoFacts())
 
     def _values(self, ctx: Any) -> dict[str, Any]:
         facts = ctx.subject.facts

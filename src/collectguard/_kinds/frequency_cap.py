@@ -135,6 +135,11 @@ class FrequencyCap:
 
     def _key(self, subject: Any) -> tuple[Any, ...]:
         """The attempt's values of the counting fields; missing ones are refused, history or not."""
+        if self.contact_only:
+            contact = subject.contact
+            if contact is None:
+                raise InputError(f"attempt.contact: missing; rule '{self.rule_id}' counts history by contact")
+            return (contact,)
         values = []
         for name in self.same:
             value = getattr(subject, name)
