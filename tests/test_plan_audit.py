@@ -8,6 +8,7 @@ import random
 import pytest
 
 import collectguard
+from collectguard._logs import read_records
 from collectguard._audit import AuditSummary, LogOrderError, audit
 from collectguard._plan import PlanSummary, plan
 from collectguard.cli import main
@@ -121,16 +122,23 @@ def test_csv_logs_are_checked_for_their_columns(capsys, tmp_path) -> None:
     assert code == 2 and "unknown column 'chanel'" in err
 
 
-def test_dask_example_matches_the_single_process_run(pack) -> None:
-    pytest.importorskip("dask.dataframe")
+def test_dask_example_matches_the_single_process_run(pack, tmp_path) -> None:
+    import csv
     import sys
 
+    pytest.importorskip("dask.dataframe")
     sys.path.insert(0, str(ROOT / "examples"))
     import dask_audit
 
-    distributed = dask_audit.run(str(ROOT / "examples" / "call-log.csv"))
-    from collectguard._logs import read_records
-
-    single, _ = collectguard.audit_records(pack, [r for _, r in read_records(str(ROOT / "examples" / "call-log.csv"))])
-    assert sorted(zip(distributed["at"], distributed["contact"])) == sorted(
-        (f["at"], f["contact"]) for f in single if f["broken"])
+    rows = _random_log(600, 11)
+    log = tmp_path / "log.csv"
+    with log.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=["at", "channel", "party", "relation", "contact", "outcome"])
+        writer.writeheader()
+        writer.writerows(rows)
+    distributed = dask_audit.run(str(log), blocksize=4096)   # several blocks, shuffled by contact
+    single, _ = collectguard.audit_records(pack, [r for _, r in read_records(str(log))])
+    expected = sorted((f["at"], f["contact"], " ".join(sorted(r["rule"] for r in f["reasons"] if r["severity"] == "deny")))
+                      for f in single if f["broken"])
+    assert sorted(zip(distributed["at"], distributed["contact"], distributed["rules"])) == expected
+    assert len(expected) > 10

@@ -11,10 +11,11 @@ Load a policy once, then check a proposed contact attempt (with its history) or 
 
 from __future__ import annotations
 
-from ._audit import AuditSummary, audit_records
+from ._audit import AuditSummary, audit, audit_records
 from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import CollectguardError, InputError, PolicyError
 from ._models import Attempt, HistoryEntry, NoteContext
+from ._plan import PlanSummary, plan
 from ._policy import Policy, load_policy, parse_policy
 from ._session import Session
 from ._spec import json_schema
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 __all__ = sorted([
     "Attempt",
     "AuditSummary",
+    "audit",
     "audit_records",
     "CollectguardError",
     "Decision",
@@ -32,6 +34,7 @@ __all__ = sorted([
     "NoteContext",
     "Policy",
     "PolicyError",
+    "PlanSummary",
     "PolicyRef",
     "Reason",
     "RuleTrace",
@@ -39,4 +42,5 @@ __all__ = sorted([
     "json_schema",
     "load_policy",
     "parse_policy",
+    "plan",
 ])
