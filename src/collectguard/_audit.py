@@ -128,8 +128,12 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
                 if "counted" in item["evidence"]:  # history positions, as places in the log
                     item["evidence"]["counted"] = [session.wheres[i] for i in item["evidence"]["counted"]]
                 reasons.append(item)
-            session.record(attempt, record.get("outcome"))
-            session.wheres.append(where)
+            outcome = record.get("outcome")
+            if outcome is not None:
+                attempt["outcome"] = outcome
+            if None in attempt.values():  # a null in JSON: the field is absent
+                attempt = {k: v for k, v in attempt.items() if v is not None}
+            session._record_own(attempt, where)
         if record.get("text"):
             summary.texts += 1
             context = {k: record[k] for k in _CONTEXT if k in record}
@@ -137,9 +141,9 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
             reasons += [{"kind": "text", **r.to_dict()} for r in note.reasons]
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
-    denied = [r for r in reasons if r["severity"] == "deny"]
     if not reasons:
         return None
+    denied = [r for r in reasons if r["severity"] == "deny"]
     if denied:
         summary.broken += 1
         day = at.astimezone(policy.zone_for(record.get("timezone"))).date().isoformat()

@@ -77,10 +77,12 @@ class _Indexed(History):
         position = len(self.entries)
         self.entries.append(entry)
         for name, index in self._by_key.items():
-            index.setdefault(entry.get(name), []).append(position)
-        for name in self._by_key:
-            for cache_key in self._caps_of.get((name, entry.get(name)), ()):
-                self._add_counted(cache_key, entry, position)
+            value = entry.get(name)
+            index.setdefault(value, []).append(position)
+            caches = self._caps_of.get((name, value))
+            if caches:
+                for cache_key in caches:
+                    self._add_counted(cache_key, entry, position)
 
     def _add_counted(self, cache_key: tuple[Any, ...], entry: dict[str, Any], position: int) -> None:
         same, values, filt, rule_id = self._caps[cache_key]
@@ -193,3 +195,10 @@ class Session:
             entry["outcome"] = outcome
         with self._lock:
             self._history.add(entry)
+
+    def _record_own(self, entry: dict[str, Any], where: str) -> None:
+        """``record`` for a caller that hands over its own dict (no None values) and names
+        the entry's place in a log: an audit, once per record."""
+        with self._lock:
+            self._history.add(entry)
+            self.wheres.append(where)
