@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """collectguard benchmarks: figures and ratios, side by side with plain-Python baselines.
 
-    python benchmarks/run.py            # default sizes (about a minute)
-    python benchmarks/run.py --quick    # smaller runs
+    python benchmarks/run.py            # default sizes (a few minutes)
+    python benchmarks/run.py --quick    # smaller runs (about half a minute)
     python benchmarks/run.py --full     # plan and audit on 1,000,000 attempts
 
 Not a test: nothing passes or fails. Every figure is the best of several repeats.
