@@ -46,6 +46,9 @@ def _offsets() -> dict[str, Any]:
 # into a tzinfo and dropping it again, and the history loop does it per entry.
 _OFFSETS = _offsets()
 
+# A history this short is read whole: no cut-off date is worked out for it.
+_SHORT = 32
+
 
 def naive_utc(at: datetime) -> datetime:
     """An aware instant as naive UTC (what the history's sorted lists hold)."""
@@ -105,7 +108,9 @@ class History:
         cannot count in any window the caller will ask about, so they are neither parsed
         nor checked. The caller leaves two days of slack for UTC offsets.
         """
-        since = since_at.astimezone(timezone.utc).date().isoformat() if since_at is not None else ""
+        # Reading the cut-off's date costs more than parsing a few extra entries.
+        since = (since_at.astimezone(timezone.utc).date().isoformat()
+                 if since_at is not None and len(self.entries) > _SHORT else "")
         cache_key = (same, values, filt.key)
         cached = self._index.get(cache_key)
         # Entries older than ``since`` only ever lie outside the windows asked about: a
@@ -115,6 +120,7 @@ class History:
         picked: list[tuple[datetime, int]] = []
         first, wanted = same[0], values[0]
         rest = tuple(zip(same[1:], values[1:]))
+        names = self._names
         # The loop runs once per entry of a long history: plain dict reads, set lookups
         # and C-level checks; anything unusual goes to the slow path that explains it.
         for index, data in enumerate(self.entries):
@@ -130,10 +136,10 @@ class History:
             at = data.get("at")
             if since and type(at) is str and at[:10] < since and at[4:5] == "-":
                 continue
-            counted_at = instant_if_counted(data, filt, self._name(index))
+            counted_at = instant_if_counted(data, filt, index if names is None else names[index])
             if counted_at is not None:
                 picked.append((counted_at, index))
-        picked.sort(key=_first)
+        picked.sort()  # by instant, then by position: the same order on every call
         found = ([at for at, _ in picked], [i for _, i in picked])
         if self._names is not None:
             found = (found[0], [self._names[i] for i in found[1]])
@@ -174,10 +180,6 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
         parsed = read_time(at, f"history[{name}].at")
     # Naive UTC: sorting and bisecting compare without consulting time zones.
     return naive_utc(parsed)
-
-
-def _first(pair: tuple[datetime, int]) -> datetime:
-    return pair[0]
 
 
 def _missing(index: int, name: str, rule_id: str) -> None:
