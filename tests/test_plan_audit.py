@@ -142,3 +142,13 @@ def test_dask_example_matches_the_single_process_run(pack, tmp_path) -> None:
                       for f in single if f["broken"])
     assert sorted(zip(distributed["at"], distributed["contact"], distributed["rules"])) == expected
     assert len(expected) > 10
+
+
+def test_a_bad_outcome_is_refused_on_its_own_line(capsys, tmp_path) -> None:
+    log = tmp_path / "log.jsonl"
+    rows = [attempt("2026-11-23T10:00:00+08:00", party="debtor", outcome="answerd"),
+            attempt("2026-11-23T10:05:00+08:00")]
+    log.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert main(["audit", "--policy", str(PACK), str(log)]) == 2
+    err = capsys.readouterr().err
+    assert f"{log}:1: outcome: unknown outcome 'answerd'" in err and "Traceback" not in err

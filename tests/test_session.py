@@ -76,6 +76,9 @@ def test_record_takes_models_and_unknown_outcomes(pack) -> None:
         session.record(model)
     denied = session.check(attempt("2026-11-23T10:30:00+08:00"))
     assert denied.denied_by == ["third-party-hourly-cap"] and len(session) == 2
+    with pytest.raises(collectguard.InputError, match="outcome: unknown outcome 'answerd'"):
+        session.record(attempt("2026-11-23T10:25:00+08:00"), "answerd")
+    assert len(session) == 2
 
 
 def test_errors_name_the_callers_history_position(pack) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from ._clock import ClockError, instant
 from ._errors import InputError
+from ._input import OUTCOME_SET, _choice
 
 _ATTEMPT = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone", "facts")
 _LOGGED = frozenset(_ATTEMPT + ("outcome", "text"))
@@ -130,6 +131,8 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
                 reasons.append(item)
             outcome = record.get("outcome")
             if outcome is not None:
+                if outcome not in OUTCOME_SET:  # refused here, not when a later record counts it
+                    _choice(outcome, OUTCOME_SET, "outcome", "outcome")
                 attempt["outcome"] = outcome
             if None in attempt.values():  # a null in JSON: the field is absent
                 attempt = {k: v for k, v in attempt.items() if v is not None}

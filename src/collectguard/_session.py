@@ -22,7 +22,7 @@ from typing import Any
 from ._decision import Decision
 from ._errors import InputError
 from ._history import CountFilter, History, instant_if_counted, naive_utc
-from ._input import history_entry, read_history, read_time
+from ._input import OUTCOME_SET, _choice, history_entry, read_history, read_time
 
 
 class _Indexed(History):
@@ -192,7 +192,7 @@ class Session:
             entry = {name: value for name in type(attempt).model_fields
                      if (value := getattr(attempt, name)) is not None}
         if outcome is not None:
-            entry["outcome"] = outcome
+            entry["outcome"] = _choice(outcome, OUTCOME_SET, "outcome", "outcome")
         with self._lock:
             self._history.add(entry)
 
