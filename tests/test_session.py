@@ -78,7 +78,13 @@ def test_record_takes_models_and_unknown_outcomes(pack) -> None:
     assert denied.denied_by == ["third-party-hourly-cap"] and len(session) == 2
     with pytest.raises(collectguard.InputError, match="outcome: unknown outcome 'answerd'"):
         session.record(attempt("2026-11-23T10:25:00+08:00"), "answerd")
-    assert len(session) == 2
+    session.record(collectguard.HistoryEntry(**entry("2026-11-23T09:00:00+08:00", outcome="answered")))
+    assert len(session) == 3 and session.check(attempt("2026-11-23T10:30:00+08:00")) == denied
+    with pytest.raises(collectguard.InputError, match="attempt.at: .*not an ISO 8601"):
+        session.record(attempt("2026-11-23T9:25:00+08:00"), "no_answer")
+    with pytest.raises(collectguard.InputError, match="attempt.channel: unknown channel 'fax'"):
+        session.record(attempt("2026-11-23T10:25:00+08:00", channel="fax"))
+    assert len(session) == 3
 
 
 def test_errors_name_the_callers_history_position(pack) -> None:

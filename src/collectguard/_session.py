@@ -22,7 +22,7 @@ from typing import Any
 from ._decision import Decision
 from ._errors import InputError
 from ._history import CountFilter, History, instant_if_counted, naive_utc
-from ._input import OUTCOME_SET, _choice, history_entry, read_history, read_time
+from ._input import OUTCOME_SET, _choice, history_entry, read_attempt, read_history, read_time
 
 
 class _Indexed(History):
@@ -192,7 +192,11 @@ class Session:
             entry = {name: value for name in type(attempt).model_fields
                      if (value := getattr(attempt, name)) is not None}
         if outcome is not None:
-            entry["outcome"] = _choice(outcome, OUTCOME_SET, "outcome", "outcome")
+            entry["outcome"] = outcome
+        # Refused here, with the field named, rather than by a later check that counts it.
+        if "outcome" in entry:
+            _choice(entry["outcome"], OUTCOME_SET, "outcome", "outcome")
+        read_attempt({k: v for k, v in entry.items() if k != "outcome"}, self.policy._zones)
         with self._lock:
             self._history.add(entry)
 
