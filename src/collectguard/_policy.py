@@ -310,8 +310,10 @@ class Policy:
 
     def _next_allowed(self, rs: RuleSet, ctx: _Context, denying: list[Finding],
                       applying: list[Any] | None) -> datetime | None:
-        # Each rule gives the earliest instant it alone would allow; the answer is the first
-        # instant all rules allow, so hop to the latest of those and ask again.
+        # Each rule gives the earliest instant it alone would allow, and no instant before
+        # it is allowed; the answer is the first instant all rules allow. So hop to the
+        # latest of the first round's, then at each hop to the first rule that still
+        # denies (the rest need not be asked at an instant already ruled out), until none does.
         # ``applying``: the deny rules' checks, when which rules apply cannot change with
         # the day (no rule has effective dates); None: decide per day.
         retries = [f.retry_at for f in denying]
@@ -334,6 +336,7 @@ class Policy:
                     if finding.retry_at is not None and finding.retry_at <= at:
                         return None  # a rule that cannot say when: no wait is known to help
                     retries.append(finding.retry_at)
+                    break
             if not retries:
                 return at
         return None
