@@ -6,6 +6,7 @@ import pytest
 
 DEBTOR = {"party": "debtor"}
 THIRD = {"party": "third_party", "relation": "sibling"}
+PARENT = {"party": "third_party", "relation": "parent"}
 
 
 def fired(pack, text: str, context: dict) -> set[str]:
@@ -79,6 +80,20 @@ CASES = [
     ("abusive-language", DEBTOR, "客户自称老赖，坐席未回应", False),
     ("third-party-coercion", THIRD, "你弟不还的话，影响的可是你们全家的征信", True),
     ("third-party-coercion", THIRD, "不好意思影响您休息了，请转告他回电", False),
+    # categories added from probe-h
+    ("third-party-disclosure", THIRD, "His card was charged off and referred to a debt collector.", True),
+    ("third-party-disclosure", THIRD, "坐席没有跟其兄长提到任何欠款的事，只留了回电号码", False),
+    ("impersonation", DEBTOR, "This is HSBC's recovery department calling.", True),
+    ("impersonation", DEBTOR, "We are an agency for Citibank, not the bank.", False),
+    ("impersonation", DEBTOR, "我们是建行信用卡部的", True),
+    ("impersonation", DEBTOR, "【海淀区人民法院】请于三日内到庭说明", True),
+    ("abusive-language", DEBTOR, "不还钱就找人打断你的手", True),
+    ("abusive-language", DEBTOR, "The customer accused the agent of being a thief; agent ended the call politely.", False),
+    ("third-party-coercion", THIRD, "你弟不还，你们全家以后买车坐飞机都会受限", True),
+    ("third-party-coercion", PARENT, "你做妈的就得替他还", True),
+    ("third-party-coercion", PARENT, "你做妈的劝劝他，让他回个电话", False),
+    ("criminal-liability-threat", DEBTOR, "银行已经向法院起诉，法院那边已经立案", False),
+    ("criminal-liability-threat", DEBTOR, "经侦那边已经给你立案了", True),
     # criminal-liability-threat
     ("criminal-liability-threat", DEBTOR, "再不还就是信用卡诈骗，要坐牢的", True),
     ("criminal-liability-threat", DEBTOR, "我们已经准备报案，警察会上门抓你", True),

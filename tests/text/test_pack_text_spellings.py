@@ -92,6 +92,17 @@ FIRES = [
     ("criminal-liability-threat", DEBTOR, "材料已经交给经侦"),
     ("criminal-liability-threat", DEBTOR, "这是信用卡詐騙，要坐 牢的"),
     ("criminal-liability-threat", DEBTOR, "You could go to JAIL for this."),
+    # categories added from probe-h, in other spellings
+    ("third-party-disclosure", THIRD, "His account was CHARGED OFF last spring."),
+    ("third-party-disclosure", THIRD, "那张卡早成了壞賬"),
+    ("impersonation", DEBTOR, "我們是招行信用卡中心的"),
+    ("impersonation", DEBTOR, "【XX市公安局】請配合調查"),
+    ("impersonation", DEBTOR, "請按時還款——XX區人民法院"),
+    ("abusive-language", DEBTOR, "信不信我卸 你 一條腿"),
+    ("abusive-language", DEBTOR, "We'll BREAK YOUR LEGS."),
+    ("third-party-coercion", PARENT, "你當媽的得替他還"),
+    ("third-party-coercion", PARENT, "他不還，你們全家房貸都會受影響"),
+    ("criminal-liability-threat", DEBTOR, "公安那邊已經立案了"),
 ]
 
 
@@ -133,6 +144,14 @@ SILENT = [
     ("criminal-liability-threat", DEBTOR, "欠款属于民事纠纷，不涉及刑事责任"),
     ("criminal-liability-threat", DEBTOR, "Nobody is going to jail over this."),
     ("criminal-liability-threat", {**DEBTOR, "facts": {"criminal_criteria_met": True}}, "银行已报案，涉嫌信用卡诈骗"),
+    # categories added from probe-h: what is not said, agencies for a bank, notices described, civil filings
+    ("third-party-disclosure", PARENT, "坐席未向其母親透露任何欠款資訊"),
+    ("impersonation", DEBTOR, "We're calling on behalf of Chase, your card issuer."),
+    ("impersonation", DEBTOR, "如被起訴，法院會向您送達傳票"),
+    ("impersonation", DEBTOR, "【溫馨提示】法院判決後會依法執行"),
+    ("abusive-language", DEBTOR, "Debtor CALLED the collector a crook; collector stayed polite."),
+    ("third-party-coercion", THIRD, "这不会影响您的贷款"),
+    ("criminal-liability-threat", DEBTOR, "您的案子法院已經立案，這是民事訴訟"),
 ]
 
 
