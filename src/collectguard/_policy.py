@@ -103,8 +103,14 @@ def _without_route(condition: Condition | None, channel: str, party: str) -> Con
 def _route(rules: list[CompiledRule], channel: str, party: str,
            facts: bool) -> tuple[tuple[CompiledRule, Any, Any], ...]:
     routed = [(rule, *rule.routed(channel, party)) for rule in rules
-              if facts or not getattr(rule.check, "needs_facts", False)]
+              if (facts or not getattr(rule.check, "needs_facts", False))
+              and _may_fire_on(rule.check, channel)]
     return tuple((rule, test, rule.check.check) for rule, can, test in routed if can)
+
+
+def _may_fire_on(check: Any, channel: str) -> bool:
+    fires_on = getattr(check, "fires_on", None)
+    return fires_on is None or channel in fires_on
 
 
 def _span(effective: Effective) -> str:
@@ -280,13 +286,11 @@ class Policy:
         ctx = _Context(subject, history)
         day = self._day(at) if rs.dated else None
         fired: list[tuple[CompiledRule, Finding]] = []
-        applying: list[Any] | None = None
+        route = None
         if day is None:
-            applying = []
-            for rule, gate, check in rs.routes[(subject.channel, subject.party, bool(subject.facts))]:
+            route = rs.routes[(subject.channel, subject.party, bool(subject.facts))]
+            for rule, gate, check in route:
                 if gate is None or gate(subject):
-                    if rule.severity == "deny":
-                        applying.append(check)
                     finding = check(ctx, at)
                     if finding is not None:
                         fired.append((rule, finding))
@@ -299,7 +303,12 @@ class Policy:
         if not fired and not explain and rs.clear is not None:
             return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
-        next_at = self._next_allowed(rs, ctx, denying, applying) if denying and search else None
+        next_at = None
+        if denying and search:
+            # The deny rules that apply, asked again at later instants; None: decide per day.
+            applying = None if route is None else [
+                check for rule, gate, check in route if rule.severity == "deny" and (gate is None or gate(subject))]
+            next_at = self._next_allowed(rs, ctx, denying, applying)
         return Decision(
             allowed=not denying,
             reasons=_reasons(fired),

@@ -69,6 +69,10 @@ class Finding:
 
 
 class AttemptCheck(Protocol):
+    """Optional hints, read once at load to skip a check where it can never fire:
+    ``needs_facts`` (true: never fires on an attempt without facts) and ``fires_on``
+    (the channels it can fire on; absent or None: any)."""
+
     def check(self, ctx: Any, at: datetime) -> Finding | None:
         """Judge the attempt as if made at instant ``at`` (aware, UTC). None: allowed."""
 

@@ -29,11 +29,12 @@ class ChannelPermissionParams(Params):
 
 
 class ChannelPermission:
-    __slots__ = ("channels", "permitted")
+    __slots__ = ("channels", "permitted", "fires_on")
 
     def __init__(self, params: ChannelPermissionParams) -> None:
         self.channels = frozenset(params.channels)
         self.permitted = params.permitted
+        self.fires_on = frozenset() if self.permitted else self.channels  # see AttemptCheck
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
         if self.permitted or ctx.subject.channel not in self.channels:

@@ -38,7 +38,7 @@ class FactBlock:
         self.test = self.condition.matcher()
         self.names = tuple(params.facts)
         # Most attempts carry no facts at all; a block that cannot match an empty set of
-        # facts is then skipped without a call (see RuleSet.routes).
+        # facts is then skipped without a call (see AttemptCheck).
         self.needs_facts = not self.test(_NoFacts())
 
     def _values(self, ctx: Any) -> dict[str, Any]:
