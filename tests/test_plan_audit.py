@@ -12,7 +12,7 @@ from collectguard._logs import read_records
 from collectguard._audit import AuditSummary, LogOrderError, audit
 from collectguard._plan import PlanSummary, plan
 from collectguard.cli import main
-from conftest import NUMBER, PACK, ROOT, attempt, entry
+from conftest import NUMBER, PACK, ROOT, attempt, entry, policy_from
 
 
 def test_plan_records_allowed_attempts_as_unanswered_and_moves_the_rest(pack) -> None:
@@ -152,3 +152,18 @@ def test_a_bad_outcome_is_refused_on_its_own_line(capsys, tmp_path) -> None:
     assert main(["audit", "--policy", str(PACK), str(log)]) == 2
     err = capsys.readouterr().err
     assert f"{log}:1: outcome: unknown outcome 'answerd'" in err and "Traceback" not in err
+
+
+def test_the_partition_key_is_a_field_every_cap_counts_by(pack) -> None:
+    assert pack.partition_key() == "contact"
+    cap = """
+  - id: {id}
+    kind: frequency-cap
+    params: {{max: 7, window: {{calendar_days: 7}}, same: {same}}}
+"""
+    head = "id: t\nversion: '1'\ntimezone: UTC\nrules:\n"
+    by_person = policy_from(head + cap.format(id="a", same="[party_id, account]"))
+    assert by_person.partition_key() == "account"
+    mixed = policy_from(head + cap.format(id="a", same="[contact]") + cap.format(id="b", same="[account]"))
+    assert mixed.partition_key() is None
+    assert policy_from(head + "  - {id: s, kind: fact-block, params: {facts: {stop_contact: true}}}\n").partition_key() == "contact"

@@ -237,6 +237,15 @@ class Policy:
         return max((getattr(r.check, "reach", timedelta(0)) for rs in sets for r in rs.attempt),
                    default=timedelta(0))
 
+    def partition_key(self) -> str | None:
+        """The field a log can be split by so that each part is audited alone with the same
+        findings: a field every cap of every client counts by (a cap counting by several
+        fields only counts entries that share all of them). None when the caps share none."""
+        sets = [self._base, *self._by_client.values()]
+        fields = [set(r.check.same) for rs in sets for r in rs.attempt if hasattr(r.check, "same")]
+        common = set.intersection(*fields) if fields else {"contact"}
+        return next((name for name in ("contact", "account", "party_id") if name in common), None)
+
     def zone_for(self, name: Any) -> Any:
         """The recipient's zone as an audit reads it: the first named, else the policy's."""
         if isinstance(name, list) and name:
