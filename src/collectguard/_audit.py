@@ -50,11 +50,12 @@ class AuditSummary:
                 "by_day": dict(sorted(self.by_day.items()))}
 
     def table(self) -> str:
-        lines = [f"{self.records} records: {self.attempts} attempts, {self.texts} texts; {self.broken} broke a rule"]
+        lines = [f"{self.records:,} records: {self.attempts:,} attempts, {self.texts:,} texts; "
+                 f"{self.broken:,} broke a rule"]
         for title, counter in (("rule", self.by_rule), ("client", self.by_client), ("local day", self.by_day)):
             if counter:
                 lines.append(f"  by {title}:")
-                lines += [f"    {key:32} {count:8}" for key, count in sorted(counter.items())]
+                lines += [f"    {key:32} {count:>9,}" for key, count in sorted(counter.items())]
         return "\n".join(lines)
 
 
@@ -98,6 +99,8 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
         violation = _judge(policy, session, w, r, at, summary)
         if violation is not None:
             yield violation
+        if progress is not None and summary.records % 10_000 == 0:
+            progress(summary.records)
 
 
 def _at(record: dict[str, Any], where: str) -> datetime:
