@@ -84,6 +84,7 @@ def test_explain_shows_matches_and_what_cleared_them(rule) -> None:
     ('"re:免[收掉]"', None),
     ('"re:(a+)+"', "nests quantifiers"),
     ('"re:免[收"', "does not compile"),
+    ('"re:(?i)free"', r"does not compile as one of several terms .*scope flags to a group"),
 ])
 def test_patterns_are_checked_at_load(change: str, message: str | None) -> None:
     text = RULE.replace('"re:免[收掉]"', change)

@@ -170,6 +170,9 @@ class Policy:
         # The same dates as instants: a pre-call check compares, it does not convert.
         self._in_force_from, self._in_force_until = _instants(spec.effective, self._zone)
         self._bounded = spec.effective is not None
+        # A rule an overlay leaves alone is the same object in every rule set: compiled
+        # once (the text rules' patterns are most of the load time).
+        self._compiled: dict[int, CompiledRule] = {}
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
 
@@ -192,7 +195,9 @@ class Policy:
             if not rule.enabled:
                 disabled.append((rule.id, rule.kind))  # type: ignore[attr-defined]
                 continue
-            compiled = self._compile_rule(rule, where, doc)
+            compiled = self._compiled.get(id(rule))
+            if compiled is None:
+                compiled = self._compiled[id(rule)] = self._compile_rule(rule, where, doc)
             (attempt if compiled.subject == "attempt" else text).append(compiled)
         rules = attempt + text
         ref = PolicyRef(self.id, self.version, self.digest, client)

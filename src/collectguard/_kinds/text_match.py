@@ -260,7 +260,22 @@ def compile_terms(terms: list[str], where: str) -> Terms:
             raise ValueError(f"{where}: an empty term")
         literals.append(folded)
     return Terms(re.compile(_trie(sorted(set(literals)))) if literals else None,
-                 tuple(re.compile(p) for p in patterns), tuple(re.compile(p) for p in bounded))
+                 tuple(_compiled(p, where) for p in patterns), tuple(_compiled(p, where) for p in bounded))
+
+
+def _compiled(wrapped: str, where: str) -> re.Pattern[str]:
+    """Compile ``(?:source)``; an error is reported against the source as written."""
+    try:
+        return re.compile(wrapped)
+    except re.error as wrapped_error:
+        source = wrapped[3:-1]
+        try:
+            re.compile(source)
+        except re.error as exc:
+            raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
+        # Valid alone, not inside a group: a global flag such as (?i) in the middle.
+        raise ValueError(f"{where}: pattern {source!r} does not compile as one of several terms "
+                         f"({wrapped_error}); scope flags to a group, e.g. (?i:...)") from None
 
 
 _LEADING_BOUNDARIES = ("(?<![a-z0-9])", "(?<![a-z])")
@@ -276,11 +291,7 @@ def _pattern(source: str, where: str) -> str:
                          "exponential time on a near miss; rewrite it without (x+)+")
     for macro, expansion in MACROS.items():
         source = source.replace("{" + macro + "}", expansion)
-    try:
-        re.compile(source)
-    except re.error as exc:
-        raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
-    return source
+    return source  # compiled once, wrapped, by compile_terms
 
 
 def _nests_quantifiers(source: str) -> bool:
