@@ -95,7 +95,6 @@ class _Indexed(History):
                 times.insert(where, at)
                 positions.insert(where, position)
 
-
     def forget(self, before: datetime) -> int:
         """Drop the entries (in recorded order) before naive-UTC ``before``; returns how
         many positions every remaining position moved down by (0 when none moved)."""
