@@ -132,6 +132,20 @@ CASES = [
     ("criminal-liability-threat", {**DEBTOR, "facts": {"criminal_criteria_met": True}},
      "银行已就恶意透支向公安机关报案", False),
     ("criminal-liability-threat", DEBTOR, "逾期会影响您的个人征信记录", False),
+    # false alarms fixed after probe-j: words shared with the rules in compliant talk
+    ("third-party-coercion", THIRD, "You are responsible for passing on the message to him.", False),
+    ("third-party-disclosure", THIRD, "这不会影响您的贷款。", False),
+    ("third-party-disclosure", THIRD, "他的还款提醒会在您这里收到吗？", False),
+    ("abusive-language", DEBTOR, "The customer yelled at the agent, calling him an idiot.", False),
+    ("third-party-coercion", PARENT, "您作为家属，不需要承担任何责任，这一点请您放心。", False),
+    ("unauthorized-waiver", DEBTOR, "如果你只还本金，剩下的利息还会继续计算，账户不会结清。", False),
+    # categories from probe-j: the third party asked to handle or cover it; principal only; implied authorities; sarcasm
+    ("third-party-coercion", PARENT, "他欠的钱一直拖着，您看这事怎么办吧。", True),
+    ("third-party-coercion", THIRD, "你们兄弟姐妹凑一凑，他那六千块就解决了。", True),
+    ("unauthorized-waiver", DEBTOR, "您就还个本金吧。", True),
+    ("impersonation", DEBTOR, "我们律师事务所这边已经接手您的案子了。", True),
+    ("impersonation", DEBTOR, "咱们法院见吧。", False),
+    ("abusive-language", DEBTOR, "你可真是个人才，借钱积极还钱没影。", True),
 ]
 
 
