@@ -80,6 +80,23 @@ CASES = [
     ("abusive-language", DEBTOR, "客户自称老赖，坐席未回应", False),
     ("third-party-coercion", THIRD, "你弟不还的话，影响的可是你们全家的征信", True),
     ("third-party-coercion", THIRD, "不好意思影响您休息了，请转告他回电", False),
+    # the structural alternative (addressee + obligation + paying in one clause) and its look-alikes
+    ("third-party-coercion", THIRD, "按理说你们家是要负责的", True),
+    ("third-party-coercion", THIRD, "Called his husband, told him the household is expected to clear the arrears.", True),
+    ("third-party-coercion", THIRD, "他不还你们就得还", True),
+    ("third-party-coercion", THIRD, "你得提醒他还款", False),
+    ("third-party-coercion", THIRD, "您得让他自己还", False),
+    ("third-party-coercion", THIRD, "您要帮他还的话，我把账号发您", False),
+    ("third-party-coercion", THIRD, "您觉得他什么时候能还上", False),
+    ("third-party-coercion", THIRD, "You should tell him to pay by Friday.", False),
+    ("third-party-coercion", THIRD, "You don't have to pay anything.", False),
+    ("third-party-coercion", DEBTOR, "你们家得还这笔钱", False),
+    # probe-k's categories
+    ("third-party-coercion", THIRD, "阿姨，您总不能眼睁睁看着他被银行追吧", True),
+    ("third-party-coercion", THIRD, "这账迟早会算到你们家头上", True),
+    ("third-party-coercion", THIRD, "告知其父须代偿客户逾期欠款", True),
+    ("third-party-coercion", THIRD, "告知其母无需承担任何责任", False),
+    ("third-party-coercion", THIRD, "我们只能找您了解一下他的联系方式", False),
     # categories added from probe-h
     ("third-party-disclosure", THIRD, "His card was charged off and referred to a debt collector.", True),
     ("third-party-disclosure", THIRD, "坐席没有跟其兄长提到任何欠款的事，只留了回电号码", False),
