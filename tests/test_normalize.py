@@ -56,3 +56,18 @@ def test_every_folded_span_maps_to_an_original_span_that_folds_to_it(text: str, 
     # The original slice, folded on its own, contains what was matched (separators at the
     # slice's edges may fold differently without their neighbours).
     assert piece.replace(" ", "") in normalize(text[s:e]).text.replace(" ", "")
+
+
+def test_traditional_characters_beyond_the_domain_table_fold_too() -> None:
+    # 夾 (the Cantonese 夾錢, "pool money") is not in the reviewed table; OpenCC's is.
+    assert fold("夾吓錢，幫佢還") == "夹吓钱,帮佢还"
+    assert fold("乾淨，著名，狼藉") == "乾净,著名,狼藉"   # also ordinary Simplified: kept
+
+
+def test_the_traditional_table_folds_each_character_once() -> None:
+    from collectguard._hanzi import TRADITIONAL_TO_SIMPLIFIED as table
+
+    assert len(table) > 4000
+    chained = {t: s for t, s in table.items() if s in table}
+    assert not chained, chained       # a Simplified form is never folded again
+    assert all(len(t) == 1 and len(s) == 1 for t, s in table.items())

@@ -6,6 +6,8 @@ so a missing rare character costs nothing but that character's match. Pairs are
 (Traditional, Simplified), two characters each.
 """
 
+from ._hanzi_opencc import OPENCC_PAIRS
+
 _PAIRS = (
     "並并亂乱來来係系倆俩個个們们偽伪傑杰備备傭佣傳传債债傷伤傾倾僅仅僞伪僱雇價价儀仪億亿償偿優优儲储兒儿兩两凍冻刪删剛刚劃划劍剑劑剂勁劲動动務务勝胜勞劳勢势勵励勸劝"
     "勻匀匯汇區区協协卻却厲厉參参叢丛吳吴呂吕員员問问啟启喪丧喬乔單单嗎吗嗚呜嘆叹嘗尝嘯啸嚇吓嚴严囑嘱國国圍围圓圆圖图團团執执報报場场塊块塵尘墊垫壓压壞坏壽寿夠够夢梦"
@@ -32,5 +34,6 @@ _PAIRS = (
 )
 
 TRADITIONAL_TO_SIMPLIFIED: dict[str, str] = {
-    _PAIRS[i]: _PAIRS[i + 1] for i in range(0, len(_PAIRS), 2)
+    **{OPENCC_PAIRS[i]: OPENCC_PAIRS[i + 1] for i in range(0, len(OPENCC_PAIRS), 2)},
+    **{_PAIRS[i]: _PAIRS[i + 1] for i in range(0, len(_PAIRS), 2)},  # the reviewed pairs win
 }
