@@ -132,6 +132,10 @@ class Terms:
 
     __slots__ = ("literal", "patterns", "bounded", "_patterns_first", "_bounded_first")
 
+    # Each (pattern, first, needs): ``first`` as below; ``needs`` the strings one of which
+    # every match contains (None: not known), so a pattern whose strings are all absent
+    # from the note is not run either: with hundreds of patterns most never can match.
+
     def __init__(self, literal: re.Pattern[str] | None, patterns: tuple[re.Pattern[str], ...],
                  bounded: tuple[re.Pattern[str], ...]) -> None:
         self.literal = literal
@@ -140,19 +144,19 @@ class Terms:
         # The characters a match of each pattern can start with (None: any): a pattern
         # none of whose first characters is in the note is not run at all, which skips
         # most English patterns on a Chinese note and most Chinese ones on an English one.
-        self._patterns_first = tuple((p, _first_chars(p.pattern)) for p in patterns)
-        self._bounded_first = tuple((p, _first_chars(p.pattern)) for p in bounded)
+        self._patterns_first = tuple((p, _first_chars(p.pattern), _needs(p)) for p in patterns)
+        self._bounded_first = tuple((p, _first_chars(p.pattern), _needs(p)) for p in bounded)
 
     def finditer(self, text: str) -> list[tuple[int, int]]:
         spans = []
         if self.literal is not None:
             spans.extend(_whole(text, self.literal.finditer(text)))
         present = _characters(text)
-        for pattern, first in self._bounded_first:
-            if first is None or not first.isdisjoint(present):
+        for pattern, first, needs in self._bounded_first:
+            if (first is None or not first.isdisjoint(present)) and _may_match(needs, text):
                 spans.extend(_whole(text, pattern.finditer(text)))
-        for pattern, first in self._patterns_first:
-            if first is None or not first.isdisjoint(present):
+        for pattern, first, needs in self._patterns_first:
+            if (first is None or not first.isdisjoint(present)) and _may_match(needs, text):
                 spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
         spans.sort()
         return spans
@@ -178,6 +182,64 @@ def _characters(text: str) -> frozenset[str]:
     if _LAST[0] is not text:
         _LAST[0], _LAST[1] = text, frozenset(text)
     return _LAST[1]  # type: ignore[no-any-return]
+
+
+def _may_match(needs: tuple[str, ...] | None, text: str) -> bool:
+    if needs is None:
+        return True
+    for piece in needs:
+        if piece in text:
+            return True
+    return False
+
+
+def _needs(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains; None when not known."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        found = _required(list(_sre_parser.parse(pattern.pattern)))
+    except Exception:
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _required(items: list[Any]) -> set[str] | None:
+    """The most selective set of strings one of which a match of the sequence must contain."""
+    best: set[str] | None = None
+    run = {""}  # the strings the current stretch of fixed characters can spell
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if not candidate or "" in candidate:
+            return
+        if best is None or min(map(len, candidate)) > min(map(len, best)) or (
+                min(map(len, candidate)) == min(map(len, best)) and len(candidate) < len(best)):
+            best = candidate
+
+    for op, av in items:
+        name = op.name
+        if name == "LITERAL":
+            run = {piece + chr(av) for piece in run}
+            continue
+        if name == "IN" and all(item_op.name == "LITERAL" for item_op, _ in av) and len(run) * len(av) <= 32:
+            run = {piece + chr(item_av) for piece in run for _, item_av in av}  # 欠|借 parsed as [欠借]
+            continue
+        consider(run)
+        run = {""}
+        if name == "SUBPATTERN":
+            if not av[1] & re.IGNORECASE:  # a (?i:...) group matches other cases
+                consider(_required(list(av[-1])))
+        elif name in _UNBOUNDED or name == "POSSESSIVE_REPEAT":
+            if av[0] >= 1:
+                consider(_required(list(av[-1])))
+        elif name == "BRANCH":
+            branches = [_required(list(branch)) for branch in av[1]]
+            if all(branches):
+                consider(set().union(*branches))  # type: ignore[arg-type]
+        # anything else (a wide class, a lookaround, an anchor) requires nothing by itself
+    consider(run)
+    return best
 
 
 def _first_chars(source: str) -> frozenset[str] | None:
