@@ -144,8 +144,8 @@ class Terms:
         # The characters a match of each pattern can start with (None: any): a pattern
         # none of whose first characters is in the note is not run at all, which skips
         # most English patterns on a Chinese note and most Chinese ones on an English one.
-        self._patterns_first = tuple((p, _first_chars(p.pattern), _needs(p)) for p in patterns)
-        self._bounded_first = tuple((p, _first_chars(p.pattern), _needs(p)) for p in bounded)
+        self._patterns_first = tuple((p, *_filters(p)) for p in patterns)
+        self._bounded_first = tuple((p, *_filters(p)) for p in bounded)
 
     def finditer(self, text: str) -> list[tuple[int, int]]:
         spans = []
@@ -193,12 +193,21 @@ def _may_match(needs: tuple[str, ...] | None, text: str) -> bool:
     return False
 
 
-def _needs(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+def _filters(pattern: re.Pattern[str]) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
+    """``_first_chars`` and ``_needs`` of a pattern from one parse of it (load time)."""
+    try:
+        tree = list(_sre_parser.parse(pattern.pattern))
+    except Exception:
+        return None, None
+    return _first_of(tree), _needs(pattern, tree)
+
+
+def _needs(pattern: re.Pattern[str], tree: list[Any] | None = None) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains; None when not known."""
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        found = _required(list(_sre_parser.parse(pattern.pattern)))
+        found = _required(tree if tree is not None else list(_sre_parser.parse(pattern.pattern)))
     except Exception:
         return None
     return tuple(sorted(found)) if found else None
@@ -245,9 +254,13 @@ def _required(items: list[Any]) -> set[str] | None:
 def _first_chars(source: str) -> frozenset[str] | None:
     """Characters every match of ``source`` starts with one of; None when not known."""
     try:
-        found = _first(list(_sre_parser.parse(source)))
+        return _first_of(list(_sre_parser.parse(source)))
     except Exception:
         return None
+
+
+def _first_of(tree: list[Any]) -> frozenset[str] | None:
+    found = _first(tree)
     return frozenset(chr(c) for c in found) if found else None
 
 
