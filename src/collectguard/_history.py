@@ -101,16 +101,17 @@ class History:
         return self._names[index] if self._names is not None else index
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
-                rule_id: str, since_at: datetime | None = None) -> tuple[list[datetime], list[int]]:
+                rule_id: str, at: datetime | None = None,
+                lookback: timedelta | None = None) -> tuple[list[datetime], list[int]]:
         """Instants (naive UTC, sorted) and history indexes of the entries a cap counts.
 
-        ``since_at``: entries written as ISO text dated (as written) before its UTC date
-        cannot count in any window the caller will ask about, so they are neither parsed
-        nor checked. The caller leaves two days of slack for UTC offsets.
+        ``at - lookback``: entries written as ISO text dated (as written) before its UTC
+        date cannot count in any window the caller will ask about, so they are neither
+        parsed nor checked. The caller leaves two days of slack for UTC offsets.
         """
         # Reading the cut-off's date costs more than parsing a few extra entries.
-        since = (since_at.astimezone(timezone.utc).date().isoformat()
-                 if since_at is not None and len(self.entries) > _SHORT else "")
+        since = ((at - lookback).astimezone(timezone.utc).date().isoformat()
+                 if at is not None and lookback is not None and len(self.entries) > _SHORT else "")
         cache_key = (same, values, filt.key)
         cached = self._index.get(cache_key)
         # Entries older than ``since`` only ever lie outside the windows asked about: a

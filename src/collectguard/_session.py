@@ -16,12 +16,12 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ._decision import Decision
 from ._errors import InputError
-from ._history import CountFilter, History, instant_if_counted, naive_utc
+from ._history import CountFilter, History, naive_utc
 from ._input import OUTCOME_SET, _choice, history_entry, read_attempt, read_history, read_time
 
 
@@ -54,9 +54,10 @@ class _Indexed(History):
         return index.get(value, [])
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
-                rule_id: str, since_at: datetime | None = None) -> tuple[list[datetime], list[int]]:
-        # Every entry is kept whatever ``since_at`` says: what is too old for this attempt
-        # may count for a later one.
+                rule_id: str, at: datetime | None = None,
+                lookback: timedelta | None = None) -> tuple[list[datetime], list[int]]:
+        # Every entry is kept whatever ``at - lookback`` says: what is too old for this
+        # attempt may count for a later one.
         cache_key = (same, values, filt.key)
         found = self._index.get(cache_key)
         if found is not None:
@@ -74,26 +75,32 @@ class _Indexed(History):
         return found
 
     def add(self, entry: dict[str, Any]) -> None:
+        """Add a contact already read by :meth:`Session.record` or an audit: its fields are
+        valid and its ``at`` is the UTC instant, so it is counted without being read again."""
         position = len(self.entries)
         self.entries.append(entry)
         for name, index in self._by_key.items():
             value = entry.get(name)
-            index.setdefault(value, []).append(position)
+            positions = index.get(value)
+            if positions is None:
+                index[value] = [position]
+            else:
+                positions.append(position)
             caches = self._caps_of.get((name, value))
             if caches:
+                at = naive_utc(entry["at"])
                 for cache_key in caches:
-                    self._add_counted(cache_key, entry, position)
+                    self._add_counted(cache_key, entry, at, position)
 
-    def _add_counted(self, cache_key: tuple[Any, ...], entry: dict[str, Any], position: int) -> None:
-        same, values, filt, rule_id = self._caps[cache_key]
+    def _add_counted(self, cache_key: tuple[Any, ...], entry: dict[str, Any], at: datetime, position: int) -> None:
+        same, values, filt, _ = self._caps[cache_key]
         # The first field matched already (that is how the cache was found).
-        if len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])):
-            at = instant_if_counted(entry, filt, position)
-            if at is not None:
-                times, positions = self._index[cache_key]
-                where = bisect_right(times, at)
-                times.insert(where, at)
-                positions.insert(where, position)
+        if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])))
+                and filt.accepts(entry)):
+            times, positions = self._index[cache_key]
+            where = bisect_right(times, at)
+            times.insert(where, at)
+            positions.insert(where, position)
 
     def forget(self, before: datetime) -> int:
         """Drop the entries (in recorded order) before naive-UTC ``before``; returns how
@@ -103,7 +110,10 @@ class _Indexed(History):
             raw = entries[i]
             if raw is not None:
                 data = raw if type(raw) is dict else history_entry(raw, i)
-                if naive_utc(read_time(data.get("at"), f"history[{i}].at")) >= before:
+                at = data.get("at")
+                if type(at) is not datetime or at.tzinfo is None:  # as the caller wrote it
+                    at = read_time(at, f"history[{i}].at")
+                if naive_utc(at) >= before:
                     break
                 entries[i] = None
             i += 1
@@ -195,7 +205,7 @@ class Session:
         # Refused here, with the field named, rather than by a later check that counts it.
         if "outcome" in entry:
             _choice(entry["outcome"], OUTCOME_SET, "outcome", "outcome")
-        read_attempt({k: v for k, v in entry.items() if k != "outcome"}, self.policy._zones)
+        entry["at"] = read_attempt({k: v for k, v in entry.items() if k != "outcome"}, self.policy._zones).at
         with self._lock:
             self._history.add(entry)
 

@@ -106,7 +106,7 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
 
 class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
-                 "contact_only")
+                 "lookback", "contact_only")
 
     def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
         self.limit = params.max
@@ -130,6 +130,8 @@ class FrequencyCap:
             days={"day": 1, "week": 7, "month": 31}.get(w.calendar or "", w.calendar_days or 1))
         self.label = (f"rolling {w.rolling}" if w.rolling else
                       f"calendar {w.calendar}" if w.calendar else f"{w.calendar_days} calendar days")
+        # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
+        self.lookback = self.reach + _SLACK
 
     # -- what is counted --------------------------------------------------------------
 
@@ -158,9 +160,8 @@ class FrequencyCap:
         subject = ctx.subject
         if key is None:
             key = self._key(subject)
-        # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         found = ctx.memo[self] = ctx.history.counted(self.same, key, self.filter, self.rule_id,
-                                                     subject.at - self.reach - _SLACK)
+                                                     subject.at, self.lookback)
         return found
 
     def _days(self, at: datetime, tz: Any) -> tuple[date, date]:
