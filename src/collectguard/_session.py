@@ -25,53 +25,69 @@ from ._history import CountFilter, History, naive_utc
 from ._input import OUTCOME_SET, _choice, history_entry, read_attempt, read_history, read_time
 
 
-class _Indexed(History):
-    """History behind a session: per-key entry lists, and per-cap sorted instants."""
+class _Track:
+    """One contact, account or person of a session: the positions of its entries, and the
+    instants each of its caps counts (one lookup finds both: recording and checking a
+    contact touch its own small objects and no shared table keyed by cap)."""
 
-    __slots__ = ("_by_key", "_caps", "_caps_of", "live_from")
+    __slots__ = ("positions", "caps")
+
+    def __init__(self, positions: list[int]) -> None:
+        self.positions = positions
+        # [(same, values, filter, (instants, positions))], one per cap filter asked about
+        self.caps: list[tuple[tuple[str, ...], tuple[str, ...], CountFilter, tuple[list[datetime], list[int]]]] = []
+
+
+class _Indexed(History):
+    """History behind a session: per-key tracks of entries and of the instants caps count."""
+
+    __slots__ = ("_by_key", "live_from")
 
     def __init__(self, entries: list[Any]) -> None:
         super().__init__(entries)
-        self._by_key: dict[str, dict[Any, list[int]]] = {}
-        # cache key -> (same, values, filter); the parent's _index holds the lists
-        self._caps: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...], CountFilter, str]] = {}
-        # (key name, value) -> the caches of that contact, account or party: so that
-        # recording one contact touches only its own caches, not every contact's.
-        self._caps_of: dict[tuple[str, Any], list[tuple[Any, ...]]] = {}
+        # key name (contact, account, party_id) -> value -> its track; built for a name the
+        # first time a cap counts by it
+        self._by_key: dict[str, dict[Any, _Track]] = {}
         # Entries before this position have been forgotten (set to None), see forget().
         self.live_from = 0
 
-    def _positions(self, name: str, value: Any) -> list[int]:
-        index = self._by_key.get(name)
-        if index is None:
-            index = {}
+    def _tracks(self, name: str) -> dict[Any, _Track]:
+        tracks = self._by_key.get(name)
+        if tracks is None:
+            tracks = {}
             for position, raw in enumerate(self.entries):
                 if raw is None:
                     continue  # forgotten
                 data = raw if type(raw) is dict else history_entry(raw, position)
-                index.setdefault(data.get(name), []).append(position)
-            self._by_key[name] = index
-        return index.get(value, [])
+                track = tracks.get(data.get(name))
+                if track is None:
+                    tracks[data.get(name)] = _Track([position])
+                else:
+                    track.positions.append(position)
+            self._by_key[name] = tracks
+        return tracks
 
     def counted(self, same: tuple[str, ...], values: tuple[str, ...], filt: CountFilter,
                 rule_id: str, at: datetime | None = None,
                 lookback: timedelta | None = None) -> tuple[list[datetime], list[int]]:
         # Every entry is kept whatever ``at - lookback`` says: what is too old for this
         # attempt may count for a later one.
-        cache_key = (same, values, filt.key)
-        found = self._index.get(cache_key)
-        if found is not None:
-            return found
-        positions = self._positions(same[0], values[0])
-        if None in self._by_key[same[0]]:
-            missing = self._by_key[same[0]][None][0]
+        tracks = self._tracks(same[0])
+        track = tracks.get(values[0])
+        if track is not None:
+            key = filt.key
+            for c_same, c_values, c_filt, found in track.caps:
+                if c_filt.key == key and c_same == same and c_values == values:
+                    return found
+        if None in tracks:
+            missing = tracks[None].positions[0]
             raise InputError(f"history[{missing}].{same[0]}: missing; rule '{rule_id}' counts "
                              f"history by {same[0]}, so every entry needs it")
-        subset = History([self.entries[p] for p in positions], positions)
+        if track is None:
+            track = tracks[values[0]] = _Track([])
+        subset = History([self.entries[p] for p in track.positions], track.positions)
         found = subset.counted(same, values, filt, rule_id)
-        self._index[cache_key] = found
-        self._caps[cache_key] = (same, values, filt, rule_id)
-        self._caps_of.setdefault((same[0], values[0]), []).append(cache_key)
+        track.caps.append((same, values, filt, found))
         return found
 
     def add(self, entry: dict[str, Any]) -> None:
@@ -79,28 +95,22 @@ class _Indexed(History):
         valid and its ``at`` is the UTC instant, so it is counted without being read again."""
         position = len(self.entries)
         self.entries.append(entry)
-        for name, index in self._by_key.items():
+        for name, tracks in self._by_key.items():
             value = entry.get(name)
-            positions = index.get(value)
-            if positions is None:
-                index[value] = [position]
-            else:
-                positions.append(position)
-            caches = self._caps_of.get((name, value))
-            if caches:
+            track = tracks.get(value)
+            if track is None:
+                tracks[value] = _Track([position])
+                continue
+            track.positions.append(position)
+            if track.caps:
                 at = naive_utc(entry["at"])
-                for cache_key in caches:
-                    self._add_counted(cache_key, entry, at, position)
-
-    def _add_counted(self, cache_key: tuple[Any, ...], entry: dict[str, Any], at: datetime, position: int) -> None:
-        same, values, filt, _ = self._caps[cache_key]
-        # The first field matched already (that is how the cache was found).
-        if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])))
-                and filt.accepts(entry)):
-            times, positions = self._index[cache_key]
-            where = bisect_right(times, at)
-            times.insert(where, at)
-            positions.insert(where, position)
+                for same, values, filt, (times, positions) in track.caps:
+                    # The first field matched already (that is how the track was found).
+                    if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])))
+                            and filt.accepts(entry)):
+                        where = bisect_right(times, at)
+                        times.insert(where, at)
+                        positions.insert(where, position)
 
     def forget(self, before: datetime) -> int:
         """Drop the entries (in recorded order) before naive-UTC ``before``; returns how
@@ -118,39 +128,32 @@ class _Indexed(History):
                 entries[i] = None
             i += 1
         self.live_from = i
-        for index in self._by_key.values():
-            for value in list(index):
-                positions = index[value]
-                del positions[:bisect_left(positions, i)]
-                if not positions:
-                    del index[value]
-        for cache_key in list(self._caps):
-            times, positions = self._index[cache_key]
-            cut = bisect_left(times, before)
-            del times[:cut], positions[:cut]
-            if not times:  # rebuilt from the entries if the contact calls again
-                self._drop_cache(cache_key)
         # Renumber once the forgotten prefix is the larger part, so that a long run's
         # memory stays bounded by what a cap can still count.
-        if i <= len(entries) // 2:
-            return 0
-        del entries[:i]
-        for index in self._by_key.values():
-            for value, positions in index.items():
-                index[value] = [p - i for p in positions]
-        for cache_key in self._caps:
-            times, positions = self._index[cache_key]
-            self._index[cache_key] = (times, [p - i for p in positions])
-        self.live_from = 0
-        return i
-
-    def _drop_cache(self, cache_key: tuple[Any, ...]) -> None:
-        same, values, _, _ = self._caps.pop(cache_key)
-        del self._index[cache_key]
-        owner = (same[0], values[0])
-        self._caps_of[owner].remove(cache_key)
-        if not self._caps_of[owner]:
-            del self._caps_of[owner]
+        shift = i if i > len(entries) // 2 else 0
+        for tracks in self._by_key.values():
+            for value in list(tracks):
+                track = tracks[value]
+                positions = track.positions
+                del positions[:bisect_left(positions, i)]
+                kept = []
+                for cap in track.caps:
+                    times, counted = cap[3]
+                    cut = bisect_left(times, before)
+                    del times[:cut], counted[:cut]
+                    if times:  # an emptied cap is rebuilt from the entries if the contact calls again
+                        kept.append(cap)
+                track.caps = kept
+                if not positions and not kept:
+                    del tracks[value]
+                elif shift:
+                    track.positions = [p - shift for p in positions]
+                    for cap_index, (c_same, c_values, c_filt, (times, counted)) in enumerate(kept):
+                        kept[cap_index] = (c_same, c_values, c_filt, (times, [p - shift for p in counted]))
+        if shift:
+            del entries[:shift]
+            self.live_from = 0
+        return shift
 
 
 class Session:

@@ -49,6 +49,16 @@ _HORIZON = timedelta(days=400)
 _SLACK = timedelta(days=2)
 
 
+class _Counts:
+    __slots__ = ("lookback",)
+
+    def __init__(self) -> None:
+        self.lookback = timedelta(0)
+
+
+_COUNTS: dict[tuple[Any, ...], _Counts] = {}
+
+
 class Window(Params):
     rolling: Union[str, None] = Field(None, description="a span ending at the attempt: 60m, 1h, 7d")
     calendar: Union[Literal["day", "week", "month"], None] = Field(
@@ -106,7 +116,7 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
 
 class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
-                 "lookback", "contact_only")
+                 "lookback", "counts", "contact_only")
 
     def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
         self.limit = params.max
@@ -132,6 +142,11 @@ class FrequencyCap:
                       f"calendar {w.calendar}" if w.calendar else f"{w.calendar_days} calendar days")
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         self.lookback = self.reach + _SLACK
+        # Caps that count the same entries (a daily and an hourly cap on one filter) share
+        # them within a check: one token per (same, filter), compared by identity, reading
+        # as far back as the furthest-reaching of them needs.
+        self.counts = _COUNTS.setdefault((self.same, self.filter.key), _Counts())
+        self.counts.lookback = max(self.counts.lookback, self.lookback)
 
     # -- what is counted --------------------------------------------------------------
 
@@ -154,14 +169,14 @@ class FrequencyCap:
     def _times(self, ctx: Any, key: tuple[Any, ...] | None = None) -> tuple[list[datetime], list[int]]:
         # The search for the next allowed time asks again at later instants: the counted
         # entries stay the same for the whole check.
-        found = ctx.memo.get(self)
+        found = ctx.memo.get(self.counts)
         if found is not None:
             return found
         subject = ctx.subject
         if key is None:
             key = self._key(subject)
-        found = ctx.memo[self] = ctx.history.counted(self.same, key, self.filter, self.rule_id,
-                                                     subject.at, self.lookback)
+        found = ctx.memo[self.counts] = ctx.history.counted(self.same, key, self.filter, self.rule_id,
+                                                            subject.at, self.counts.lookback)
         return found
 
     def _days(self, at: datetime, tz: Any) -> tuple[date, date]:
@@ -227,7 +242,7 @@ class FrequencyCap:
     # -- the check --------------------------------------------------------------------
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
-        found = ctx.memo.get(self)
+        found = ctx.memo.get(self.counts)
         if found is None:
             if not ctx.history.entries and self.contact_only:
                 return None  # nothing to count: the attempt alone never exceeds a cap of at least 1
