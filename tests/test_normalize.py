@@ -60,8 +60,29 @@ def test_every_folded_span_maps_to_an_original_span_that_folds_to_it(text: str, 
 
 def test_traditional_characters_beyond_the_domain_table_fold_too() -> None:
     # 夾 (the Cantonese 夾錢, "pool money") is not in the reviewed table; OpenCC's is.
-    assert fold("夾吓錢，幫佢還") == "夹吓钱,帮佢还"
+    assert fold("夾吓錢，幫佢還") == "夹吓钱,帮他还"   # 佢 is Cantonese 他 (below)
     assert fold("乾淨，著名，狼藉") == "乾净,著名,狼藉"   # also ordinary Simplified: kept
+
+
+def test_cantonese_function_characters_fold_to_their_mandarin_words() -> None:
+    assert fold("佢欠我哋嘅錢唔還，搵咗佢冇？") == "他欠我们的钱不还,找了他没?"
+    assert fold("畀返三萬蚊，嗰啲利息我哋唔收") == "给返三万蚊,那些利息我们不收"
+    assert fold("妳先生") == "你先生"
+    assert fold("俺们是工行的") == "我们是工行的"
+    # Mandarin text is untouched; characters Mandarin also uses (係 系, 仲, 晒, 呢) stay as they are
+    assert fold("他欠我们的钱不还，找了他没？") == "他欠我们的钱不还,找了他没?"
+    assert fold("仲裁委，晒朋友圈，是吗呢") == "仲裁委,晒朋友圈,是吗呢"
+    text = "佢唔還錢"
+    n = normalize(text)
+    assert n.text == "他不还钱" and n.original_span(0, 4) == (0, 4)   # one character for one
+
+
+def test_the_dialect_pairs_fold_each_character_once() -> None:
+    from collectguard._hanzi import DIALECT_PAIRS, TRADITIONAL_TO_SIMPLIFIED as table
+
+    pairs = dict(zip(DIALECT_PAIRS[::2], DIALECT_PAIRS[1::2]))
+    assert all(table[c] == m for c, m in pairs.items())
+    assert not set(pairs.values()) & set(table)   # the Mandarin word is never folded again
 
 
 def test_the_traditional_table_folds_each_character_once() -> None:

@@ -33,7 +33,17 @@ _PAIRS = (
     "丟丢産产夥伙偵侦憑凭則则唄呗啞哑喚唤壇坛墳坟傢家崗岗嶽岳攝摄櫃柜汙污牽牵纍累緝缉聾聋蕩荡營营錶表諷讽評评誹诽謗谤貳贰贍赡閨闺顔颜驢驴內内劉刘噴喷嚮向饋馈偉伟綫线淩凌韆千隻只彆别摺折癥症"
 )
 
+# Cantonese (and a few northern) function characters folded to the Mandarin word they
+# stand for, one character for one: 佢 他, 哋 们, 嘅 的, 咗 了, 冇 没, 唔 不, 喺 在, 嚟 来,
+# 畀 and 俾 给, 睇 看, 嗰 那, 搵 找, 攞 拿, 諗 想, 瞓 睡, 啲 些; 妳 你 and northern 俺 我.
+# So 佢唔還 reads as 他不还 and every rule written in Mandarin also reads Cantonese. Each is
+# a character Mandarin text does not use (唔 as an interjection and 俾, 畀 in classical
+# phrases are rare), so Simplified text stays as it is; words of two characters for one
+# (屋企, 乜嘢) and characters Mandarin also uses (係, 仲, 晒, 呢) are left to the rules.
+DIALECT_PAIRS = "佢他哋们嘅的咗了冇没唔不喺在嚟来畀给俾给睇看嗰那𠮶那搵找揾找攞拿諗想谂想瞓睡啲些妳你俺我"
+
 TRADITIONAL_TO_SIMPLIFIED: dict[str, str] = {
     **{OPENCC_PAIRS[i]: OPENCC_PAIRS[i + 1] for i in range(0, len(OPENCC_PAIRS), 2)},
     **{_PAIRS[i]: _PAIRS[i + 1] for i in range(0, len(_PAIRS), 2)},  # the reviewed pairs win
+    **{DIALECT_PAIRS[i]: DIALECT_PAIRS[i + 1] for i in range(0, len(DIALECT_PAIRS), 2)},
 }

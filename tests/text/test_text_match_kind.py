@@ -66,6 +66,13 @@ def test_a_cue_does_not_reach_across_a_clause() -> None:
     assert fires(WAIVER, "这个不能说，罚息我们给您减免")
 
 
+def test_a_pattern_in_traditional_or_cantonese_characters_matches_every_spelling() -> None:
+    # the pattern's Chinese characters fold as a note's do: 幫佢還 is 帮他还 either way
+    params = {"groups": {"g": {"any": ["re:幫(?:佢|他)還"]}}, "fire_when": [["g"]]}
+    assert fires(params, "你帮他还吧") and fires(params, "你幫佢還啦") and fires(params, "你帮佢还")
+    assert not fires(params, "你帮她还吧")
+
+
 def test_scope_decides_where_groups_must_meet() -> None:
     text = "罚息的事，我们给您减免。"
     assert fires({**WAIVER, "scope": "sentence"}, text)

@@ -13,9 +13,10 @@
 
 A term is matched against the folded note (see ``_normalize``): terms are folded the same
 way, so a rule may be written in Traditional or full-width characters and still match
-every spelling. A term starting with ``re:`` is a regular expression; ``{amount}``,
-``{card}`` and ``{cjk_number}`` inside one stand for amounts of money, card or account
-numbers and Chinese numerals. Latin terms match whole words.
+every spelling (a ``re:`` pattern's Chinese characters fold the same way). A term starting
+with ``re:`` is a regular expression; ``{amount}``, ``{card}`` and ``{cjk_number}`` inside
+one stand for amounts of money, card or account numbers and Chinese numerals. Latin terms
+match whole words.
 
 A group's match is cleared when one of its ``cleared_by`` cues occurs within ``before``
 characters before it, or ``after`` characters after it, in the same clause (cues do
@@ -39,6 +40,7 @@ except ImportError:  # Python 3.10
     import sre_parse as _sre_parser  # type: ignore[no-redef]
 
 from .._conditions import Condition
+from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
 from ._base import CompileEnv, Finding, Kind, Params
 
@@ -366,7 +368,12 @@ def _pattern(source: str, where: str) -> str:
                          "exponential time on a near miss; rewrite it without (x+)+")
     for macro, expansion in MACROS.items():
         source = source.replace("{" + macro + "}", expansion)
-    return source  # compiled once, wrapped, by compile_terms
+    # Its Chinese characters fold as a note's do (幫佢還 is 帮他还 in a note, so in a
+    # pattern too); one character for one, and none of them means anything to re.
+    return source.translate(_HANZI)  # compiled once, wrapped, by compile_terms
+
+
+_HANZI = {ord(t): s for t, s in TRADITIONAL_TO_SIMPLIFIED.items()}
 
 
 def _nests_quantifiers(source: str) -> bool:
