@@ -73,6 +73,29 @@ def test_a_pattern_in_traditional_or_cantonese_characters_matches_every_spelling
     assert not fires(params, "你帮她还吧")
 
 
+REFUSED_EN = {
+    "groups": {"relief": {"any": ["waive"], "cleared_by": ["refusal"]}, "charge": {"any": ["fee"]}},
+    "cues": {"refusal": {"any": ["can't", "won't"], "before": 40}},
+    "fire_when": [["relief", "charge"]],
+}
+
+
+def test_an_english_full_stop_ends_the_clause_a_cue_reaches_across() -> None:
+    assert not fires(REFUSED_EN, "We can't waive the fee.")
+    assert fires(REFUSED_EN, "We can't call after 9pm. We waive the fee.")   # the refusal is another sentence's
+    assert not fires(REFUSED_EN, "We can't for Mr. Tan waive the fee.")      # a title is no full stop
+    assert not fires(REFUSED_EN, "We can't, e.g. for a fee, waive it".replace(",", ""))
+
+
+def test_clause_scope_does_not_join_english_sentences() -> None:
+    params = {"groups": {"who": {"any": ["you"]}, "pay": {"any": ["pay"]}}, "fire_when": [["who", "pay"]],
+              "scope": "clause"}
+    assert fires(params, "you must pay")
+    assert not fires(params, "Thank you. He will pay on Friday.")
+    assert fires(params, "Mr. Smith says you pay")           # Mr. does not end a sentence
+    assert fires(params, "Sdn. Bhd. told you to pay")
+
+
 def test_scope_decides_where_groups_must_meet() -> None:
     text = "罚息的事，我们给您减免。"
     assert fires({**WAIVER, "scope": "sentence"}, text)

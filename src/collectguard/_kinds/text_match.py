@@ -19,10 +19,10 @@ one stand for amounts of money, card or account numbers and Chinese numerals. La
 match whole words.
 
 A group's match is cleared when one of its ``cleared_by`` cues occurs within ``before``
-characters before it, or ``after`` characters after it, in the same clause (cues do
-not reach across ``，。；！？`` or a line break). A group with ``unless`` (a condition on
-the note's context, e.g. ``{facts: {willing_to_repay: true}}``) is ignored where that
-condition holds. The rule fires when, in one ``scope`` unit (a sentence by default),
+characters before it, or ``after`` characters after it, in the same clause (cues do not
+reach across ``，。；！？``, a line break or an English full stop). A group with ``unless``
+(a condition on the note's context, e.g. ``{facts: {willing_to_repay: true}}``) is ignored
+where that condition holds. The rule fires when, in one ``scope`` unit (a sentence by default),
 every group of some ``fire_when`` alternative has a match left.
 """
 
@@ -164,15 +164,24 @@ class Terms:
         return spans
 
     def search(self, text: str, lo: int, hi: int) -> str | None:
+        """The first term found in text[lo:hi] (a cue near a match): the literals first, then
+        each pattern that can start with a character the note has (the window is short, so
+        only the first-character filter is worth its cost here)."""
         if lo >= hi:
             return None
-        for pattern in ((self.literal,) if self.literal is not None else ()) + self.bounded:
-            for start, end in _whole(text, pattern.finditer(text, lo, hi)):
+        if self.literal is not None:
+            for start, end in _whole(text, self.literal.finditer(text, lo, hi)):
                 return text[start:end]
-        for pattern in self.patterns:
-            match = pattern.search(text, lo, hi)
-            if match is not None:
-                return match.group()
+        present = _characters(text)
+        for pattern, first, _needs in self._bounded_first:
+            if first is None or not first.isdisjoint(present):
+                for start, end in _whole(text, pattern.finditer(text, lo, hi)):
+                    return text[start:end]
+        for pattern, first, _needs in self._patterns_first:
+            if first is None or not first.isdisjoint(present):
+                match = pattern.search(text, lo, hi)
+                if match is not None:
+                    return match.group()
         return None
 
 
@@ -480,6 +489,33 @@ class _Cue:
 _CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 
 
+def _breaks(text: str, ends: str | None) -> list[int]:
+    """Sorted starts of the units after the first: after each character of ``ends`` (None:
+    clauses) and after each English full stop (". " after a word, see ``_latin_stops``)."""
+    if ends is None:
+        starts = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    else:
+        starts = [i + 1 for i, c in enumerate(text) if c in ends]
+    if ". " in text:
+        starts += _latin_stops(text)
+        starts.sort()
+    return starts
+
+
+# A full stop after a word ends an English sentence, so it ends a clause too: a cue in one
+# sentence ("We won't call after 9pm.") does not clear a term in the next, and groups that
+# must share a clause do not meet across sentences. A separator-folded "欠.款" has no space.
+# Not after a title or a common abbreviation (Mr. Tan, e.g. this, Sdn. Bhd.) or an initial.
+_LATIN_STOP = re.compile(r"([a-z0-9][a-z0-9.']*)\. ")
+_ABBREVIATIONS = frozenset("mr mrs ms mdm dr prof st no nos vs jr sr co ltd inc bhd sdn corp "
+                           "approx ref tel fig dept e.g i.e a.m p.m u.s".split())
+
+
+def _latin_stops(text: str) -> list[int]:
+    return [m.end() for m in _LATIN_STOP.finditer(text)
+            if len(m.group(1)) > 1 and m.group(1) not in _ABBREVIATIONS]
+
+
 def _clause(text: str, starts: list[int], start: int, end: int) -> tuple[int, int]:
     """The clause around [start, end): from after the break before it to the break after it."""
     i = bisect_right(starts, start)
@@ -493,16 +529,7 @@ def _units(text: str, scope: str) -> list[int]:
     """Sorted starts of the scope units after the first (the unit of i is bisect_right(starts, i))."""
     if scope == "text":
         return []
-    ends = _SENTENCE_END if scope == "sentence" else _CLAUSE_END
-    starts = [i + 1 for i, c in enumerate(text) if c in ends]
-    if scope == "sentence":
-        # English sentences: ". " ends one too (a separator-folded "欠.款" has no space).
-        starts += [m.end() for m in _LATIN_STOP.finditer(text)]
-        starts.sort()
-    return starts
-
-
-_LATIN_STOP = re.compile(r"(?<=[a-z0-9])\. ")
+    return _breaks(text, _SENTENCE_END if scope == "sentence" else None)
 
 
 class TextMatch:
@@ -528,7 +555,7 @@ class TextMatch:
             for start, end in group.pattern.finditer(text):
                 cue = None
                 if group.cues and clause_starts is None:
-                    clause_starts = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+                    clause_starts = _breaks(text, None)
                 clause = _clause(text, clause_starts, start, end) if group.cues else (0, 0)
                 for candidate in group.cues:
                     hit = candidate.clears(text, start, end, clause)
