@@ -42,6 +42,12 @@ def found(pattern: re.Pattern[str], text: str) -> list[str]:
     ("5k", "5k"),
     ("USD 1,200", "usd 1,200"),
     ("12,345.67 yuan", "12,345.67 yuan"),
+    ("RM 500", "rm 500"),
+    ("PHP 1200", "php 1200"),
+    ("₱3,500", "₱3,500"),
+    ("HK$800", "$800"),
+    ("500 pesos", "500 pesos"),
+    ("畀返三萬蚊", "三万蚊"),
 ])
 def test_amounts_in_digits_numerals_and_mixtures(text: str, amount: str) -> None:
     assert found(AMOUNT, text) == [amount]
@@ -54,6 +60,7 @@ def test_amounts_in_digits_numerals_and_mixtures(text: str, amount: str) -> None
     "2026年5月",                 # a year
     "第十一条",                  # an article
     "version 1.2",
+    "a farm 500 metres away",    # rm inside a word is no ringgit
 ])
 def test_numbers_that_are_not_money(text: str) -> None:
     assert found(AMOUNT, text) == []

@@ -46,7 +46,7 @@ from ._base import CompileEnv, Finding, Kind, Params
 
 _NUM = r"[0-9][0-9,]*(?:\.[0-9]+)?"
 _UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
-_CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|rmb(?![a-z])|yuan|dollars?|usd(?![a-z]))"
+_CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))"
 # 参 is the Traditional 參 folded: in amounts written out (參萬) it is the numeral 叁.
 _CJK_DIGIT = "零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾"
 _CJK_NUMBER = rf"[{_CJK_DIGIT}百千万亿佰仟]+"
@@ -54,9 +54,12 @@ _VAGUE = "几"  # 几千, 十几万, 好几万: an amount all the same
 
 MACROS = {
     # An amount of money: ¥3,200 / 3200元 / 3,200 / 3200.50 / 3.5万 / 3万2千 / 两千五百元 /
-    # 三万二 / 十几万 / 人民币叁万圆整 / $500. A bare number is not an amount (phone numbers,
-    # dates, counts) unless its thousands are grouped or it has cents and three digits or more.
-    "amount": rf"(?:(?:[¥$￥]|rmb|cny|usd|人民币)\s?{_NUM}{_UNIT}?"
+    # 三万二 / 十几万 / 人民币叁万圆整 / $500 / HK$500 / RM 500 / PHP 500 / ₱500 / 500 pesos / 三千蚊. A bare
+    # number is not an amount (phone numbers, dates, counts) unless its thousands are grouped or it
+    # has cents and three digits or more. (Each currency word's first letter makes the pattern try
+    # more places in English text, so only the ones the corpora use are here; the word boundary
+    # before RM and PHP is checked after the word, where it costs nothing.)
+    "amount": rf"(?:(?:[¥$￥₱]|rmb|cny|usd|人民币|rm(?<![a-z]..)|php(?<![a-z]...))\s?{_NUM}{_UNIT}?"
               rf"|{_NUM}\s?(?:{_UNIT}[0-9{_CJK_DIGIT}]?)+\s?{_CURRENCY}?"
               rf"|{_NUM}\s?{_CURRENCY}"
               rf"|(?<![0-9.,])[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]{{1,2}})?(?![0-9]|\.[0-9])"
