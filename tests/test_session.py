@@ -69,6 +69,22 @@ def test_forget_frees_old_entries(pack) -> None:
         session.forget("2026-11-18T00:00:00")
 
 
+def test_evidence_names_the_same_entries_after_forget(pack) -> None:
+    old = [entry(f"2026-11-{day:02d}T10:00:00+08:00") for day in range(1, 21)]
+    today = [entry(f"2026-11-23T09:{minute}:00+08:00") for minute in ("05", "20")]
+    session = pack.session(old + today)
+    late = attempt("2026-11-23T09:30:00+08:00")
+    before = session.check(late)
+    session.forget("2026-11-18T00:00:00+08:00")        # most of the history: its slots are dropped
+    assert len(session._history.entries) < len(old)
+    session.record(attempt("2026-11-23T09:25:00+08:00"), "busy")
+    after = session.check(late)
+    full = pack.check_attempt(late, old + today + [entry("2026-11-23T09:25:00+08:00", outcome="busy")])
+    assert before.reasons[0].evidence["counted"] == [20, 21]           # positions in the history given
+    assert after.to_dict() == full.to_dict()                           # ... and after, as if nothing was forgotten
+    assert after.reasons[0].evidence["counted"] == [20, 21, 22]
+
+
 def test_record_takes_models_and_unknown_outcomes(pack) -> None:
     session = pack.session()
     for minute in ("05", "20"):

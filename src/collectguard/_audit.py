@@ -138,7 +138,8 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
             for reason in decision.reasons:
                 item = {"kind": "attempt", **reason.to_dict()}
                 if "counted" in item["evidence"]:  # history positions, as places in the log
-                    item["evidence"]["counted"] = [session.wheres[i] for i in item["evidence"]["counted"]]
+                    base = session._history.base
+                    item["evidence"]["counted"] = [session.wheres[i - base] for i in item["evidence"]["counted"]]
                 reasons.append(item)
             outcome = record.get("outcome")
             if outcome is not None:

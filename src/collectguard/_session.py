@@ -41,21 +41,25 @@ class _Track:
 class _Indexed(History):
     """History behind a session: per-key tracks of entries and of the instants caps count."""
 
-    __slots__ = ("_by_key", "live_from")
+    __slots__ = ("_by_key", "live_from", "base")
 
     def __init__(self, entries: list[Any]) -> None:
         super().__init__(entries)
         # key name (contact, account, party_id) -> value -> its track; built for a name the
         # first time a cap counts by it
         self._by_key: dict[str, dict[Any, _Track]] = {}
-        # Entries before this position have been forgotten (set to None), see forget().
+        # Positions are the caller's numbering (the history given, then each contact
+        # recorded) for the session's whole life, so evidence names the same entries after
+        # forget() as before. ``entries[0]`` is position ``base``; positions before
+        # ``live_from`` have been forgotten (their slots hold None until dropped).
+        self.base = 0
         self.live_from = 0
 
     def _tracks(self, name: str) -> dict[Any, _Track]:
         tracks = self._by_key.get(name)
         if tracks is None:
             tracks = {}
-            for position, raw in enumerate(self.entries):
+            for position, raw in enumerate(self.entries, self.base):
                 if raw is None:
                     continue  # forgotten
                 data = raw if type(raw) is dict else history_entry(raw, position)
@@ -85,7 +89,8 @@ class _Indexed(History):
                              f"history by {same[0]}, so every entry needs it")
         if track is None:
             track = tracks[values[0]] = _Track([])
-        subset = History([self.entries[p] for p in track.positions], track.positions)
+        base = self.base
+        subset = History([self.entries[p - base] for p in track.positions], track.positions)
         found = subset.counted(same, values, filt, rule_id)
         track.caps.append((same, values, filt, found))
         return found
@@ -93,7 +98,7 @@ class _Indexed(History):
     def add(self, entry: dict[str, Any]) -> None:
         """Add a contact already read by :meth:`Session.record` or an audit: its fields are
         valid and its ``at`` is the UTC instant, so it is counted without being read again."""
-        position = len(self.entries)
+        position = self.base + len(self.entries)
         self.entries.append(entry)
         for name, tracks in self._by_key.items():
             value = entry.get(name)
@@ -114,10 +119,10 @@ class _Indexed(History):
 
     def forget(self, before: datetime) -> int:
         """Drop the entries (in recorded order) before naive-UTC ``before``; returns how
-        many positions every remaining position moved down by (0 when none moved)."""
-        entries, i = self.entries, self.live_from
-        while i < len(entries):
-            raw = entries[i]
+        many slots left the front of ``entries`` (0 when they were only blanked)."""
+        entries, base, i = self.entries, self.base, self.live_from
+        while i - base < len(entries):
+            raw = entries[i - base]
             if raw is not None:
                 data = raw if type(raw) is dict else history_entry(raw, i)
                 at = data.get("at")
@@ -125,17 +130,13 @@ class _Indexed(History):
                     at = read_time(at, f"history[{i}].at")
                 if naive_utc(at) >= before:
                     break
-                entries[i] = None
+                entries[i - base] = None
             i += 1
         self.live_from = i
-        # Renumber once the forgotten prefix is the larger part, so that a long run's
-        # memory stays bounded by what a cap can still count.
-        shift = i if i > len(entries) // 2 else 0
         for tracks in self._by_key.values():
             for value in list(tracks):
                 track = tracks[value]
-                positions = track.positions
-                del positions[:bisect_left(positions, i)]
+                del track.positions[:bisect_left(track.positions, i)]
                 kept = []
                 for cap in track.caps:
                     times, counted = cap[3]
@@ -144,16 +145,16 @@ class _Indexed(History):
                     if times:  # an emptied cap is rebuilt from the entries if the contact calls again
                         kept.append(cap)
                 track.caps = kept
-                if not positions and not kept:
+                if not track.positions and not kept:
                     del tracks[value]
-                elif shift:
-                    track.positions = [p - shift for p in positions]
-                    for cap_index, (c_same, c_values, c_filt, (times, counted)) in enumerate(kept):
-                        kept[cap_index] = (c_same, c_values, c_filt, (times, [p - shift for p in counted]))
-        if shift:
-            del entries[:shift]
-            self.live_from = 0
-        return shift
+        # Drop the blanked slots once they are the larger part, so that a long run's memory
+        # stays bounded by what a cap can still count.
+        dropped = i - base
+        if dropped <= len(entries) // 2:
+            return 0
+        del entries[:dropped]
+        self.base = i
+        return dropped
 
 
 class Session:
@@ -172,7 +173,8 @@ class Session:
         self.wheres: list[str] = []
 
     def __len__(self) -> int:
-        return len(self._history.entries) - self._history.live_from
+        history = self._history
+        return len(history.entries) - (history.live_from - history.base)
 
     def forget(self, before: Any) -> None:
         """Drop the recorded contacts before instant ``before`` to bound memory in a long run.
@@ -183,9 +185,9 @@ class Session:
         """
         before = naive_utc(read_time(before, "before"))
         with self._lock:
-            shift = self._history.forget(before)
-            if shift and self.wheres:
-                del self.wheres[:shift]
+            dropped = self._history.forget(before)
+            if dropped and self.wheres:
+                del self.wheres[:dropped]
 
     def check(self, attempt: Any, *, explain: bool = False) -> Decision:
         with self._lock:
