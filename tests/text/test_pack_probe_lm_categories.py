@@ -132,6 +132,10 @@ CASES = [
     ('质检：坐席冒充银行客服致电客户。', D, (IMPERSONATION,)),
     ('客户怀疑坐席冒充警察，坐席已解释。', D, ()),
     ('谨防不法分子冒充银行工作人员。', D, ()),
+    ('我们不会再跟你客气了明天就去你家门口贴告示', D, (ABUSE,)),
+    ('我们不会放过你明天就去你单位闹', D, (ABUSE,)),
+    ('别以为我们不会去你单位闹', D, (ABUSE,)),
+    ("We won't stop until your boss knows, we'll call your boss every day.", D, (ABUSE,)),
 ]
 
 
