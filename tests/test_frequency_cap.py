@@ -145,6 +145,9 @@ def test_history_needs_the_counting_key() -> None:
     ({"at": "2026-11-23T09:00:00"}, r"history\[0\].at: .*no UTC offset"),
     ({"at": "yesterday"}, r"history\[0\].at: .*not an ISO 8601"),
     ({"outcom": "busy"}, r"history\[0\].outcom: unknown field \(did you mean 'outcome'\?\)"),
+    ({"channel": {"kind": "call"}}, r"history\[0\].channel: unknown channel \{'kind': 'call'\}"),
+    ({"outcome": ["busy"]}, r"history\[0\].outcome: unknown outcome \['busy'\]"),
+    ({"party": []}, r"history\[0\].party: unknown party \[\]"),
 ])
 def test_bad_history_entries_on_the_counted_contact_are_refused(bad: dict, message: str) -> None:
     with pytest.raises(collectguard.InputError, match=message):

@@ -98,6 +98,10 @@ def test_warn_severity_reports_but_never_denies() -> None:
     ({"relation": "cousin"}, "attempt.relation: unknown relation 'cousin'"),
     ({"facts": ["stop_contact"]}, "attempt.facts: expected an object"),
     ({"clinet": "b"}, "attempt.clinet: unknown field (did you mean 'client'?)"),
+    # JSON that is not text where text is expected (an object, a list) is refused, not a crash
+    ({"channel": ["call"]}, "attempt.channel: unknown channel ['call']"),
+    ({"party": {"type": "debtor"}}, "attempt.party: unknown party {'type': 'debtor'}"),
+    ({"relation": ["sibling"]}, "attempt.relation: unknown relation ['sibling']"),
 ])
 def test_bad_attempts_are_refused(change: dict, message: str) -> None:
     with pytest.raises(collectguard.InputError) as caught:

@@ -143,7 +143,7 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
                 reasons.append(item)
             outcome = record.get("outcome")
             if outcome is not None:
-                if outcome not in OUTCOME_SET:  # refused here, not when a later record counts it
+                if type(outcome) is not str or outcome not in OUTCOME_SET:  # refused here, not when counted
                     _choice(outcome, OUTCOME_SET, "outcome", "outcome")
                 attempt["outcome"] = outcome
             if None in attempt.values():  # a null in JSON: the field is absent

@@ -152,8 +152,10 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     """The entry's instant (naive UTC) when the cap's filter counts it, else None; an entry
     with a bad field is refused here (``name``: its history index, for the message)."""
     channel, outcome, party = data.get("channel"), data.get("outcome"), data.get("party")
-    if (channel not in _CHANNELS or (outcome is not None and outcome not in OUTCOME_SET)
-            or (party is not None and party not in _PARTIES) or not _FIELDS.issuperset(data)):
+    if (type(channel) is not str or channel not in _CHANNELS
+            or (outcome is not None and (type(outcome) is not str or outcome not in OUTCOME_SET))
+            or (party is not None and (type(party) is not str or party not in _PARTIES))
+            or not _FIELDS.issuperset(data)):
         check_history_entry(data, name)  # raises the error that names the field
     if filt.channels is not None and channel not in filt.channels:
         return None

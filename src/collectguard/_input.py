@@ -85,7 +85,7 @@ def _unknown_keys(data: Mapping[str, Any], allowed: frozenset[str], where: str) 
 
 
 def _choice(value: Any, allowed: frozenset[str], where: str, what: str) -> str:
-    if value in allowed and isinstance(value, str):
+    if isinstance(value, str) and value in allowed:
         return value
     if value is None:
         raise InputError(f"{where}: missing {what} (one of: {', '.join(sorted(allowed))})")
@@ -155,8 +155,9 @@ def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
     channel, party, contact = value["channel"], value["party"], value["contact"]
     relation, facts = value.get("relation"), value.get("facts")
     account, party_id, client = value.get("account"), value.get("party_id"), value.get("client")
-    if (channel not in _CHANNELS or party not in _PARTIES or type(contact) is not str or not contact
-            or (relation is not None and relation not in _RELATIONS)
+    if (type(channel) is not str or channel not in _CHANNELS or type(party) is not str or party not in _PARTIES
+            or type(contact) is not str or not contact
+            or (relation is not None and (type(relation) is not str or relation not in _RELATIONS))
             or (facts is not None and type(facts) is not dict)
             or (account is not None and type(account) is not str)
             or (party_id is not None and type(party_id) is not str)
