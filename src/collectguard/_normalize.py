@@ -57,12 +57,15 @@ def _learn(text: str) -> None:
 class Normalized:
     """The folded text and, for each of its characters, the original index."""
 
-    __slots__ = ("text", "origin", "source")
+    __slots__ = ("text", "origin", "source", "hidden")
 
-    def __init__(self, text: str, origin: list[int] | None, source: str) -> None:
+    def __init__(self, text: str, origin: list[int] | None, source: str,
+                 hidden: tuple[tuple[int, int], ...] = ()) -> None:
         self.text = text
         self.origin = origin  # None: the identity map (nothing changed length or moved)
         self.source = source
+        # Original spans left out of matching (others' turns in a transcript, see _turns).
+        self.hidden = hidden
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original text of the folded span [start, end)."""

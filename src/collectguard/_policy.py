@@ -22,6 +22,7 @@ from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
 from ._normalize import normalize
+from ._turns import Turns
 from ._kinds._base import CompileEnv, Finding
 from ._vocab import CHANNELS, PARTIES
 from ._spec import Effective, PolicySpec, RuleBase, patched_rule, validate
@@ -173,6 +174,9 @@ class Policy:
         # A rule an overlay leaves alone is the same object in every rule set: compiled
         # once (the text rules' patterns are most of the load time).
         self._compiled: dict[int, CompiledRule] = {}
+        # Speaker labels: in a transcript the text rules see only the agent's turns.
+        turns = spec.text.turns if spec.text is not None else None
+        self._turns = Turns(turns.others, turns.agent) if turns is not None else None
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
 
@@ -390,7 +394,10 @@ class Policy:
             raise InputError(f"text: expected a string, got {type(text).__name__}")
         subject = read_context(context)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
-        note = _Note(text, normalize(text), subject)
+        normalized = normalize(text)
+        if self._turns is not None:
+            normalized = self._turns.mask(normalized)  # others' turns in a transcript: not matched
+        note = _Note(text, normalized, subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []
         for rule in rs.text:

@@ -11,12 +11,14 @@ from datetime import date
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator,
+                      model_validator)
 
 from ._clock import ClockError, zone
 from ._conditions import Condition
 from ._errors import PolicyError
 from ._kinds import BY_NAME, KINDS
+from ._normalize import fold
 from ._vocab import Severity
 from ._yaml import Document
 
@@ -86,6 +88,37 @@ class Overlay(_Strict):
     add: list[Rule] = Field(default_factory=list, description="rules only this client has")
 
 
+class TurnLabels(_Strict):
+    """Speaker labels of a transcript (客户：…, Agent: …): the others' turns are not matched."""
+
+    others: list[str] = Field(min_length=1, description="labels of turns that are not the agent's "
+                              "(客户, 联系人, Customer, B): their words are left out of every text rule")
+    agent: list[str] = Field(min_length=1, description="labels of the agent's own turns (坐席, Agent, A); "
+                             "a note is a transcript only when it has one")
+
+    @field_validator("others", "agent")
+    @classmethod
+    def _labels(cls, value: list[str]) -> list[str]:
+        for label in value:
+            if not fold(label).strip():
+                raise ValueError("a label must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _apart(self) -> "TurnLabels":
+        both = {fold(a).strip() for a in self.agent} & {fold(o).strip() for o in self.others}
+        if both:
+            raise ValueError(f"labels in both agent and others: {', '.join(sorted(both))}")
+        return self
+
+
+class TextSettings(_Strict):
+    """How every text rule reads a note."""
+
+    turns: Union[TurnLabels, None] = Field(None, description="speaker labels: in a transcript only the "
+                                           "agent's turns are matched")
+
+
 class PolicySpec(_Strict):
     """A collectguard policy: rules with citations, a default zone, overlays per client."""
 
@@ -95,6 +128,7 @@ class PolicySpec(_Strict):
     description: Union[str, None] = None
     timezone: str = Field(description="the zone used when an attempt gives none, e.g. Asia/Shanghai")
     effective: Union[Effective, None] = None
+    text: Union[TextSettings, None] = Field(None, description="how text rules read notes (speaker turns)")
     rules: list[Rule] = Field(min_length=1)
     overlays: list[Overlay] = Field(default_factory=list)
 

@@ -619,8 +619,12 @@ class TextMatch:
         found, cleared = self._scan(note, trace=True)
         hits = self._fire(note, found)
         matched = {name: [note.normalized.text[s:e] for s, e in spans] for name, spans in found.items()}
-        return {"matched": matched, "cleared": cleared, "fire_when": [list(a) for a in self.fire_when],
-                "fired_on": self._evidence(note, hits)["spans"] if hits else []}
+        out = {"matched": matched, "cleared": cleared, "fire_when": [list(a) for a in self.fire_when],
+               "fired_on": self._evidence(note, hits)["spans"] if hits else []}
+        hidden = getattr(note.normalized, "hidden", ())
+        if hidden:  # others' turns in a transcript, left out of matching
+            out["not_agent"] = [{"start": s, "end": e, "text": note.text[s:e]} for s, e in hidden]
+        return out
 
 
 def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
