@@ -74,24 +74,31 @@ def load(text: str, path: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is None:
+            raise PolicyError("the file is empty", path=path, line=1, column=1,
+                              hint="a policy needs at least id, version and rules", check="yaml-syntax")
+        doc = Document(data=None, path=path)
+        # Building reads scalars and merge keys: a tag no safe loader knows
+        # (!!python/object) or a bad merge is refused here, with its place.
+        doc.data = _build(loader, node, (), doc)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise PolicyError(f"YAML syntax: {problem}", path=path,
-                          line=mark.line + 1 if mark else None,
-                          column=mark.column + 1 if mark else None,
-                          hint="check indentation, colons and quotes on this line",
-                          check="yaml-syntax") from None
+        raise _syntax_error(exc, path) from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"YAML syntax: {exc}", path=path, check="yaml-syntax") from None
     finally:
         loader.dispose()
-    if node is None:
-        raise PolicyError("the file is empty", path=path, line=1, column=1,
-                          hint="a policy needs at least id, version and rules", check="yaml-syntax")
-    doc = Document(data=None, path=path)
-    doc.data = _build(loader, node, (), doc)
     return doc
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> PolicyError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    hint = ("a policy is plain YAML: remove the !! tag and write the value itself"
+            if "constructor for the tag" in problem else "check indentation, colons and quotes on this line")
+    return PolicyError(f"YAML syntax: {problem}", path=path,
+                       line=mark.line + 1 if mark else None,
+                       column=mark.column + 1 if mark else None,
+                       hint=hint, check="yaml-syntax")
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
