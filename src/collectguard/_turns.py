@@ -27,22 +27,44 @@ offsets in the text as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from ._kinds.text_match import _trie
 from ._normalize import Normalized, fold
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# Where a turn can start: the text's start, a line's, or a sentence's (folded: ！？； are !?;).
-_STARTS = re.compile(r"(?:^|(?<=[\n。!?;.]))[ \t]*(?=\S)")
-# A line starting with a short label and a colon (质检：, 备注：, Note:) ends another's turn.
-_FIELD = re.compile(r"[^\s:,.!?;。，]{1,12}[ \t]?:")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Where a turn can start: after a line break or the end of a sentence (folded: ！？； are !?;).
+_TURN_BREAKS = "[\n。!?;.]"
+_LINE_BREAKS = "\n"
+
+
+class _AtStarts:
+    """A pattern matched at the text's start and found right after each break character (one
+    scan in C: a pattern that starts with a set of characters is searched fast, where ``^|``
+    or a lookbehind would be tried at every position)."""
+
+    __slots__ = ("start", "after")
+
+    def __init__(self, source: str, breaks: str) -> None:
+        self.start = re.compile(source)
+        self.after = re.compile(breaks + source)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        found = self.start.match(text)
+        if found is not None:
+            yield found
+        yield from self.after.finditer(text)
+
+
+# A line starting with a short label and a colon (质检：, 备注：, Note:) ends another's turn.
+_FIELD = _AtStarts(r"[ \t]*([^\s:,.!?;。，]{1,12})[ \t]?:", _LINE_BREAKS)
 
 
 class Turns:
     """Compiled speaker labels: which turns of a note are not the agent's."""
 
-    __slots__ = ("_label", "_kinds", "_cjk")
+    __slots__ = ("_turn", "_spoken", "_kinds")
 
     def __init__(self, others: Iterable[str], agent: Iterable[str]) -> None:
         kinds: dict[str, str] = {}
@@ -55,45 +77,40 @@ class Turns:
                     raise ValueError(f"label {label!r} is both an agent label and another's")
                 kinds[folded] = kind
         self._kinds = kinds
-        self._cjk = {label: bool(_CJK.search(label)) for label in kinds}
-        alternatives = "|".join(re.escape(label) for label in sorted(kinds, key=len, reverse=True))
-        # label, then a qualifier: a number (客户1) or a bracketed name (the opening bracket
-        # may have been folded away between two Chinese characters: 客户（王先生）→ 客户王先生)),
-        # then the colon; a Latin label must end at a word's end.
-        self._label = re.compile(
-            rf"(?P<label>{alternatives})(?![a-z0-9])"
-            r"(?P<qual>[ \t]?[0-9]{1,2}(?![0-9])|[ \t]?\(?[^()\n:]{1,16}\))?"
-            r"(?P<colon>[ \t]?:)?")
+        # A label (a prefix tree: one pass whatever the number of labels) at a turn's start,
+        # then a qualifier: a number (客户1) or a bracketed name (the opening bracket may have
+        # been folded away between two Chinese characters: 客户（王先生）→ 客户王先生)), then
+        # the colon; a Latin label ends at a word's end. In speech recognition output, a
+        # Chinese label at a line's start (the space after it is checked in the original).
+        labels = _trie(sorted(kinds))
+        self._turn = _AtStarts(rf"[ \t]*(?P<label>{labels})"
+                               r"(?:[ \t]?[0-9]{1,2}(?![0-9])|[ \t]?\(?[^()\n:]{1,16}\))?[ \t]?:", _TURN_BREAKS)
+        spoken = _trie(sorted(label for label in kinds if _CJK.search(label))) or "(?!)"
+        self._spoken = _AtStarts(rf"[ \t]*(?P<label>{spoken})", _LINE_BREAKS)
 
     def hidden(self, normalized: Normalized) -> list[tuple[int, int]]:
         """Folded spans of the turns that are not the agent's (empty: not a transcript)."""
         text = normalized.text
-        if ":" not in text and "\n" not in text:
-            return []
-        markers: list[tuple[int, str]] = []
-        for start in _STARTS.finditer(text):
-            pos = start.end()
-            line_start = start.start() == 0 or text[start.start() - 1] == "\n"
-            found = self._label.match(text, pos)
-            if found is not None:
-                label = found.group("label")
-                if found.group("colon"):
-                    markers.append((pos, self._kinds[label]))
-                    continue
-                if line_start and not found.group("qual") and self._cjk[label] \
-                        and _space_after(normalized, found.end("label")):
-                    markers.append((pos, self._kinds[label]))  # speech recognition: 客户 你再打…
-                    continue
-            if line_start and _FIELD.match(text, pos):
-                markers.append((pos, "field"))
-        kinds = {kind for _, kind in markers}
+        markers: dict[int, str] = {}
+        if ":" in text:  # a label and a colon at a turn's start
+            for found in self._turn.finditer(text):
+                markers[found.start("label")] = self._kinds[found.group("label")]
+        kinds = set(markers.values())
+        if ("agent" not in kinds or "other" not in kinds) and "\n" in text:
+            for found in self._spoken.finditer(text):  # speech recognition: 客户 你再打… at a line's start
+                if found.start("label") not in markers and _space_after(normalized, found.end("label")):
+                    markers[found.start("label")] = self._kinds[found.group("label")]
+            kinds = set(markers.values())
         if "agent" not in kinds or "other" not in kinds:
             return []
+        for found in _FIELD.finditer(text):  # 质检：, 欠款： at a line's start end another's turn
+            markers.setdefault(found.start(1), "field")
+        ordered = sorted(markers.items())
         spans = []
-        for i, (pos, kind) in enumerate(markers):
+        for i, (pos, kind) in enumerate(ordered):
             if kind != "other":
                 continue
-            end = markers[i + 1][0] if i + 1 < len(markers) else len(text)
+            end = ordered[i + 1][0] if i + 1 < len(ordered) else len(text)
             blank = _BLANK_LINE.search(text, pos, end)
             spans.append((pos, blank.start() + 1 if blank else end))
         return spans

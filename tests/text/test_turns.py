@@ -8,6 +8,8 @@ form, and spans still point into the text as written.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import collectguard
 from collectguard._errors import PolicyError
@@ -141,3 +143,30 @@ def test_the_pack_reads_transcripts(pack) -> None:
     assert pack.check_note(text, T).allowed
     text = "客户：你是谁？\n坐席：你弟弟欠我们三万，你今天必须替他还上。"
     assert {"third-party-disclosure", "third-party-coercion"} <= fired(pack, text, T)
+
+
+@pytest.mark.parametrize("text", [
+    "坐席1：您好。\n客户2：你们是骗子。",                # numbered labels
+    "坐席：您好。客户：你们是骗子！坐席：我们受银行委托。",   # inline after a sentence's end
+    "客户 你们 是 骗子\n坐席 嗯 好的 10:30 再联系您",       # speech recognition with a colon elsewhere
+])
+def test_label_forms(policy, text: str) -> None:
+    assert fired(policy, text, D) == set()
+
+
+_PIECES = st.sampled_from(["客户", "客戶", "坐席", "專員", "Customer", "Agent", "B", "A", "：", ":", "（王）", " ",
+                           "\n", "\n\n", "。", "？", ". ", "他欠款三万", "你们是骗子", "质检：", "欠 款", "ﬁ", "３萬"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=24).map("".join))
+def test_masking_keeps_the_agents_words_and_the_map(text: str) -> None:
+    turns = Turns(others=["客户", "Customer", "B"], agent=["坐席", "专员", "Agent", "A"])
+    note = normalize(text)
+    masked = turns.mask(note)
+    assert len(masked.text) == len(note.text) and masked.origin is note.origin
+    assert all(a == b or b == "\n" for a, b in zip(note.text, masked.text))  # only blanked, never changed
+    for start, end in masked.hidden:  # each hidden span starts with another's label
+        assert normalize(text[start:end]).text.lstrip().startswith(("客户", "customer", "b"))
+    if masked.hidden:  # a transcript keeps an agent's turn
+        assert any(label in masked.text for label in ("坐席", "专员", "agent", "a"))
