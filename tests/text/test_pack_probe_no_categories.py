@@ -130,6 +130,22 @@ MORE = [
     ("如有自称公安的人说您涉嫌信用卡犯罪，请勿相信。", D, ()),
     ("有人冒充法院工作人员打电话说您涉嫌诈骗要求转账请勿相信", D, ()),
     ("请您在门口坐着稍等，工作人员马上来。", D, ()),
+    # 少 ending a word (多少, 至少, 最少) and a missed instalment are no waiver
+    ("您多少还一点吧，表示个态度。", D, ()),
+    ("能还多少还多少，先还上。", D, ()),
+    ("您少还一期都会影响征信。", D, ()),
+    ("今天还了就可以少付两千。", D, (WAIVER,)),
+    # the same categories in English
+    ("Pay RM5,000 today to fully settle the account (original balance RM9,800).", D, (WAIVER,)),
+    ("You can settle the account in full; the original balance is RM9,800.", D, ()),
+    ("We'll get a few guys to sit outside your house every night.", D, (ABUSE,)),
+    ("We will inform your colleagues and neighbours about your debt.", D, (ABUSE,)),
+    ("We will not inform your colleagues about anything.", D, ()),
+    ("Have you no shame? Borrowing and not paying.", D, (ABUSE,)),
+    ("There's no shame in asking for a payment plan.", D, ()),
+    ("If he keeps ignoring us, your whole department will look bad.", T, (DISCLOSURE, COERCION)),
+    ("Your family's credit will be affected too if he doesn't pay.", T, (DISCLOSURE, COERCION)),
+    ("Beware of anyone claiming to be the police who says you'll be arrested for card fraud.", D, ()),
 ]
 
 
