@@ -9,22 +9,10 @@ pay, and Cantonese read through the dialect folding.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-import collectguard
+from _categories import ABUSE, COERCION, CRIMINAL, DISCLOSURE, IMPERSONATION, WAIVER, D, T, W, assert_fires_exactly, case_ids
 
-D = {"party": "debtor"}
-T = {"party": "third_party", "relation": "sibling"}
-W = {"party": "third_party", "relation": "parent", "facts": {"willing_to_repay": True}}
-
-CRIMINAL = "criminal-liability-threat"
-WAIVER = "unauthorized-waiver"
-IMPERSONATION = "impersonation"
-ABUSE = "abusive-language"
-COERCION = "third-party-coercion"
-DISCLOSURE = "third-party-disclosure"
 
 CASES = [
     ('你再唔還，差人就會上門捉你。', D, (CRIMINAL,)),
@@ -139,12 +127,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def pack() -> collectguard.Policy:
-    return collectguard.load_policy(Path(__file__).parents[2] / "rules" / "cn-card-collection.yaml")
-
-
-@pytest.mark.parametrize(("text", "context", "rules"), CASES, ids=[c[0][:40] for c in CASES])
-def test_each_category_fires_and_its_look_alike_does_not(pack, text: str, context: dict, rules: tuple) -> None:
-    got = {r.rule for r in pack.check_note(text, context).reasons}
-    assert got == set(rules), (text, sorted(got))
+@pytest.mark.parametrize("text, context, expected", CASES, ids=case_ids(CASES))
+def test_each_category_fires_and_its_look_alike_does_not(pack, text: str, context: dict, expected: tuple) -> None:
+    assert_fires_exactly(pack, text, context, expected)

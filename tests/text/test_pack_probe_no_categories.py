@@ -15,18 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-import collectguard
+from _categories import ABUSE, COERCION, CRIMINAL, DISCLOSURE, IMPERSONATION, WAIVER, D, T, W, assert_fires_exactly, case_ids
 
-D = {"party": "debtor"}
-T = {"party": "third_party", "relation": "sibling"}
-W = {"party": "third_party", "relation": "parent", "facts": {"willing_to_repay": True}}
-
-CRIMINAL = "criminal-liability-threat"
-WAIVER = "unauthorized-waiver"
-IMPERSONATION = "impersonation"
-ABUSE = "abusive-language"
-COERCION = "third-party-coercion"
-DISCLOSURE = "third-party-disclosure"
 
 CASES = [
     # speaker turns: only the agent's words
@@ -116,11 +106,6 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, context, expected", CASES)
-def test_probe_no_categories(pack: collectguard.Policy, text: str, context: dict, expected: tuple) -> None:
-    fired = {r.rule for r in pack.check_note(text, context).reasons}
-    assert fired == set(expected), f"{text!r}: fired {sorted(fired)}, expected {sorted(expected)}"
-
 
 MORE = [
     ("我们甚至可以直接减免一半利息。", D, (WAIVER,)),
@@ -149,7 +134,6 @@ MORE = [
 ]
 
 
-@pytest.mark.parametrize("text, context, expected", MORE)
-def test_probe_no_look_alikes(pack: collectguard.Policy, text: str, context: dict, expected: tuple) -> None:
-    fired = {r.rule for r in pack.check_note(text, context).reasons}
-    assert fired == set(expected), f"{text!r}: fired {sorted(fired)}, expected {sorted(expected)}"
+@pytest.mark.parametrize("text, context, expected", CASES + MORE, ids=case_ids(CASES + MORE))
+def test_each_category_fires_and_its_look_alike_does_not(pack, text: str, context: dict, expected: tuple) -> None:
+    assert_fires_exactly(pack, text, context, expected)

@@ -13,18 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-import collectguard
+from _categories import ABUSE, COERCION, CRIMINAL, DISCLOSURE, IMPERSONATION, WAIVER, D, T, assert_fires_exactly, case_ids
 
-D = {"party": "debtor"}
-T = {"party": "third_party", "relation": "sibling"}
-W = {"party": "third_party", "relation": "parent", "facts": {"willing_to_repay": True}}
-
-CRIMINAL = "criminal-liability-threat"
-WAIVER = "unauthorized-waiver"
-IMPERSONATION = "impersonation"
-ABUSE = "abusive-language"
-COERCION = "third-party-coercion"
-DISCLOSURE = "third-party-disclosure"
 
 CASES = [
     # waiver: hearsay from an earlier colleague or someone else, the debtor's proposal quoted back
@@ -72,7 +62,6 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, context, expected", CASES)
-def test_probe_p_categories(pack: collectguard.Policy, text: str, context: dict, expected: tuple) -> None:
-    fired = {r.rule for r in pack.check_note(text, context).reasons}
-    assert fired == set(expected), f"{text!r}: fired {sorted(fired)}, expected {sorted(expected)}"
+@pytest.mark.parametrize("text, context, expected", CASES, ids=case_ids(CASES))
+def test_each_category_fires_and_its_look_alike_does_not(pack, text: str, context: dict, expected: tuple) -> None:
+    assert_fires_exactly(pack, text, context, expected)

@@ -144,7 +144,8 @@ class FrequencyCap:
         self.lookback = self.reach + _SLACK
         # Caps that count the same entries (a daily and an hourly cap on one filter) share
         # them within a check: one token per (same, filter), compared by identity, reading
-        # as far back as the furthest-reaching of them needs.
+        # as far back as the furthest-reaching cap loaded with it needs (in any policy of
+        # the process: reading further back is only slower, never a different count).
         self.counts = _COUNTS.setdefault((self.same, self.filter.key), _Counts())
         self.counts.lookback = max(self.counts.lookback, self.lookback)
 
