@@ -21,7 +21,8 @@ from ._errors import InputError, PolicyError
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
-from ._normalize import normalize
+from ._normalize import Layers, fold, normalize
+from ._phonetic import Phonetic, terms_of
 from ._turns import Turns
 from ._kinds._base import CompileEnv, Finding
 from ._vocab import CHANNELS, PARTIES
@@ -177,6 +178,7 @@ class Policy:
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent) if turns is not None else None
+        self._layers, self._phonetic = _text_layers(spec)
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
 
@@ -394,7 +396,9 @@ class Policy:
             raise InputError(f"text: expected a string, got {type(text).__name__}")
         subject = read_context(context)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
-        normalized = normalize(text)
+        normalized = normalize(text, self._layers)
+        if self._phonetic is not None:
+            normalized = self._phonetic.apply(normalized)  # fa院, 做牢, jc: read back as 法院, 坐牢, 警察
         if self._turns is not None:
             normalized = self._turns.mask(normalized)  # others' turns in a transcript: not matched
         note = _Note(text, normalized, subject)
@@ -415,6 +419,25 @@ class Policy:
         denying = any(r.severity == "deny" for r, _ in fired)
         return Decision(allowed=not denying, reasons=_reasons(fired), policy=rs.ref,
                         explanation=tuple(traces) if explain else None)
+
+
+def _text_layers(spec: PolicySpec) -> tuple[Any, Phonetic | None]:
+    """The word layers and the phonetic layer the policy's notes are read through."""
+    settings = spec.text
+    fold_layers = settings.fold if settings is not None else None
+    layers = (Layers() if fold_layers is None else Layers(
+        leet={} if fold_layers.leet is False else fold_layers.leet,
+        spelled_out=fold_layers.spelled_out, repeats=fold_layers.repeats)).compiled()
+    phonetic = settings.phonetic if settings is not None else None
+    if phonetic is None:
+        return layers, None
+    rules = list(spec.rules) + [r for o in spec.overlays for r in o.add]
+    pinyin = [fold(t) for t in phonetic.terms]
+    if phonetic.pinyin:
+        pinyin += terms_of(r.params for r in rules if r.kind == "text-match")  # type: ignore[attr-defined]
+    layer = Phonetic(pinyin, [fold(t) for t in phonetic.homophones], [fold(t) for t in phonetic.initials],
+                     [fold(t) for t in phonetic.not_homophones])
+    return layers, layer if layer else None
 
 
 def _instants(effective: Effective | None, tz: Any) -> tuple[datetime | None, datetime | None]:
