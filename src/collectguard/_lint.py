@@ -70,10 +70,12 @@ def _compile_all(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                 except PolicyError as exc:
                     out.append(exc)
         placed += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
+    shared: dict[str, Any] = {}
+    folder = Path(doc.path).resolve().parent if doc.path else None
     for rule, where in placed:
         kind = BY_NAME[rule.kind]
         try:
-            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone))
+            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone, folder, shared))
         except ValueError as exc:
             message = str(exc)
             line, col = doc.position(where + ("params",) + _term_loc(doc, where, message))

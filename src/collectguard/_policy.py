@@ -175,6 +175,7 @@ class Policy:
         # A rule an overlay leaves alone is the same object in every rule set: compiled
         # once (the text rules' patterns are most of the load time).
         self._compiled: dict[int, CompiledRule] = {}
+        self._shared: dict[str, Any] = {}  # what rules read once while compiling (a model file)
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent) if turns is not None else None
@@ -218,7 +219,8 @@ class Policy:
     def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
         kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
         try:
-            check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone))  # type: ignore[attr-defined]
+            check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
+                                                         self._shared))
         except ValueError as exc:
             line, col = doc.position(where + ("params",))
             raise PolicyError(f"rule '{rule.id}': {exc}", path=doc.path, line=line, column=col,
@@ -386,6 +388,15 @@ class Policy:
             traces.append(RuleTrace(rule_id, kind, False, _off(rs), False, {}))
         return tuple(traces)
 
+    def _read(self, text: str) -> Any:
+        """The note as text rules (and a learned scorer's training) read it."""
+        normalized = normalize(text, self._layers)
+        if self._phonetic is not None:
+            normalized = self._phonetic.apply(normalized)  # fa院, 做牢, jc: read back as 法院, 坐牢, 警察
+        if self._turns is not None:
+            normalized = self._turns.mask(normalized)  # others' turns in a transcript: not matched
+        return normalized
+
     def check_note(self, text: str, context: Any = None, *, explain: bool = False) -> Decision:
         """Judge a text said or written to a party (script, SMS, letter, call summary).
 
@@ -396,12 +407,7 @@ class Policy:
             raise InputError(f"text: expected a string, got {type(text).__name__}")
         subject = read_context(context)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
-        normalized = normalize(text, self._layers)
-        if self._phonetic is not None:
-            normalized = self._phonetic.apply(normalized)  # fa院, 做牢, jc: read back as 法院, 坐牢, 警察
-        if self._turns is not None:
-            normalized = self._turns.mask(normalized)  # others' turns in a transcript: not matched
-        note = _Note(text, normalized, subject)
+        note = _Note(text, self._read(text), subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []
         for rule in rs.text:
@@ -419,6 +425,10 @@ class Policy:
         denying = any(r.severity == "deny" for r, _ in fired)
         return Decision(allowed=not denying, reasons=_reasons(fired), policy=rs.ref,
                         explanation=tuple(traces) if explain else None)
+
+
+def _folder(doc: Document) -> Path | None:
+    return Path(doc.path).resolve().parent if doc.path else None
 
 
 def _text_layers(spec: PolicySpec) -> tuple[Any, Phonetic | None]:
