@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -351,11 +351,15 @@ def _rewrite(normalized: Normalized, replacements: list[tuple[int, int, str, lis
     return Normalized("".join(out), new_origin, normalized.source, normalized.hidden)
 
 
-def terms_of(rules: Iterable[Any]) -> list[str]:
-    """The Chinese literal terms of the text rules' groups (what pinyin is read back to)."""
+def terms_of(rules: Iterable[Any], lexicons: Mapping[str, Iterable[str]]) -> list[str]:
+    """The Chinese literal terms of the text rules' groups, and of the lexicons they name
+    (what pinyin is read back to)."""
     found: list[str] = []
     for rule in rules:
         for group in getattr(rule, "groups", {}).values():
-            found.extend(f for f in (fold(t).strip() for t in group.any if not t.startswith("re:"))
+            terms: list[str] = []
+            for t in group.any:
+                terms.extend(lexicons.get(t[1:], ()) if t.startswith("@") else [t])
+            found.extend(f for f in (fold(t).strip() for t in terms if not t.startswith("re:"))
                          if _is_chinese(f))
     return found

@@ -176,6 +176,7 @@ class Policy:
         # once (the text rules' patterns are most of the load time).
         self._compiled: dict[int, CompiledRule] = {}
         self._shared: dict[str, Any] = {}  # what rules read once while compiling (a model file)
+        self._lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent) if turns is not None else None
@@ -220,7 +221,7 @@ class Policy:
         kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
         try:
             check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
-                                                         self._shared))
+                                                         self._shared, self._lexicons))
         except ValueError as exc:
             line, col = doc.position(where + ("params",))
             raise PolicyError(f"rule '{rule.id}': {exc}", path=doc.path, line=line, column=col,
@@ -428,7 +429,7 @@ class Policy:
 
 
 def _folder(doc: Document) -> Path | None:
-    return Path(doc.path).resolve().parent if doc.path else None
+    return Path(doc.path).resolve().parent if doc.path and not doc.path.startswith("<") else None
 
 
 def _text_layers(spec: PolicySpec) -> tuple[Any, Phonetic | None]:
@@ -444,7 +445,8 @@ def _text_layers(spec: PolicySpec) -> tuple[Any, Phonetic | None]:
     rules = list(spec.rules) + [r for o in spec.overlays for r in o.add]
     pinyin = [fold(t) for t in phonetic.terms]
     if phonetic.pinyin:
-        pinyin += terms_of(r.params for r in rules if r.kind == "text-match")  # type: ignore[attr-defined]
+        pinyin += terms_of((r.params for r in rules if r.kind == "text-match"),  # type: ignore[attr-defined]
+                           spec.lexicons)
     layer = Phonetic(pinyin, [fold(t) for t in phonetic.homophones], [fold(t) for t in phonetic.initials],
                      [fold(t) for t in phonetic.not_homophones])
     return layers, layer if layer else None

@@ -23,6 +23,7 @@ from ._vocab import Severity
 from ._yaml import Document
 
 _RULE_ID = r"^[a-z0-9][a-z0-9._-]*$"
+_LEXICON_NAME = __import__("re").compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _Strict(BaseModel):
@@ -178,8 +179,23 @@ class PolicySpec(_Strict):
     timezone: str = Field(description="the zone used when an attempt gives none, e.g. Asia/Shanghai")
     effective: Union[Effective, None] = None
     text: Union[TextSettings, None] = Field(None, description="how text rules read notes (speaker turns)")
+    lexicons: dict[str, list[str]] = Field(default_factory=dict, description="named term lists: a text rule "
+                                           "writes @name for all of a list's terms, and {@name} inside a re: pattern")
     rules: list[Rule] = Field(min_length=1)
     overlays: list[Overlay] = Field(default_factory=list)
+
+    @field_validator("lexicons")
+    @classmethod
+    def _lexicons(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, terms in value.items():
+            if not _LEXICON_NAME.match(name):
+                raise ValueError(f"lexicon name {name!r}: use lower-case letters, digits and _, e.g. charge")
+            if not terms:
+                raise ValueError(f"lexicon '{name}' is empty")
+            for term in terms:
+                if term.startswith("re:") or term.startswith("@") or not fold(term).strip():
+                    raise ValueError(f"lexicon '{name}': {term!r} must be a plain term (no re:, no @, not empty)")
+        return value
 
     @field_validator("timezone")
     @classmethod

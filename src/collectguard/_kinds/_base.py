@@ -108,3 +108,5 @@ class CompileEnv:
     # rules of one policy read once and share while it compiles (a model file).
     source_dir: Path | None = None
     shared: dict[str, Any] = field(default_factory=dict)
+    # The policy's named term lists (``lexicons:``), for kinds that read terms.
+    lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
@@ -350,12 +351,45 @@ def _whole(text: str, matches: Any) -> Any:
             yield start, end
 
 
-def compile_terms(terms: list[str], where: str) -> Terms:
-    """Compile a list of terms (literals, or 're:' patterns); ValueError names a bad one."""
-    patterns, literals, bounded = [], [], []
+def expand(terms: list[str], where: str, lexicons: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The terms with each ``@name`` replaced by the lexicon's terms."""
+    out: list[str] = []
     for term in terms:
+        if term.startswith("@"):
+            out.extend(_lexicon(term[1:], where, lexicons))
+        else:
+            out.append(term)
+    return out
+
+
+def _lexicon(name: str, where: str, lexicons: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    found = lexicons.get(name)
+    if found is None:
+        known = ", ".join(sorted(lexicons)) or "none declared"
+        raise ValueError(f"{where}: no lexicon named '{name}' (lexicons: {known})")
+    return found
+
+
+_LEXICON_REF = re.compile(r"\{@([a-z][a-z0-9_]*)\}")
+
+
+def _with_lexicons(source: str, where: str, lexicons: Mapping[str, tuple[str, ...]]) -> str:
+    """A pattern with each ``{@name}`` replaced by an alternation of the lexicon's terms,
+    folded as notes are, the longest first."""
+    def alternation(match: re.Match[str]) -> str:
+        words = sorted({fold(t).strip() for t in _lexicon(match.group(1), where, lexicons)}, key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+    return _LEXICON_REF.sub(alternation, source)
+
+
+def compile_terms(terms: list[str], where: str, lexicons: Mapping[str, tuple[str, ...]] | None = None) -> Terms:
+    """Compile a list of terms (literals, ``@lexicon`` names, or 're:' patterns); ValueError
+    names a bad one."""
+    patterns, literals, bounded = [], [], []
+    lexicons = lexicons or {}
+    for term in expand(terms, where, lexicons):
         if term.startswith("re:"):
-            source = _pattern(term[3:], where)
+            source = _pattern(_with_lexicons(term[3:], where, lexicons), where)
             # A leading word-boundary lookbehind keeps the regex engine from skipping
             # ahead by first character; it is checked after the match instead.
             for boundary in _LEADING_BOUNDARIES:
@@ -481,9 +515,10 @@ def _trie_node(node: dict[str, Any]) -> str:
 class _Group:
     __slots__ = ("name", "pattern", "cues", "unless")
 
-    def __init__(self, name: str, spec: TermGroup, cues: dict[str, "_Cue"], rule_id: str) -> None:
+    def __init__(self, name: str, spec: TermGroup, cues: dict[str, "_Cue"], rule_id: str,
+                 lexicons: Mapping[str, tuple[str, ...]]) -> None:
         self.name = name
-        self.pattern = compile_terms(spec.any, f"groups.{name}")
+        self.pattern = compile_terms(spec.any, f"groups.{name}", lexicons)
         self.cues = tuple(cues[c] for c in spec.cleared_by)
         self.unless = spec.unless
 
@@ -491,9 +526,9 @@ class _Group:
 class _Cue:
     __slots__ = ("name", "pattern", "before", "after")
 
-    def __init__(self, name: str, spec: Cue) -> None:
+    def __init__(self, name: str, spec: Cue, lexicons: Mapping[str, tuple[str, ...]]) -> None:
         self.name = name
-        self.pattern = compile_terms(spec.any, f"cues.{name}")
+        self.pattern = compile_terms(spec.any, f"cues.{name}", lexicons)
         self.before = spec.before
         self.after = spec.after
 
@@ -560,9 +595,11 @@ class TextMatch:
     __slots__ = ("groups", "fire_when", "scope", "model", "threshold", "evidence_count", "model_unless",
                  "model_cues")
 
-    def __init__(self, params: TextMatchParams, rule_id: str, model: LinearModel | None = None) -> None:
-        cues = {name: _Cue(name, spec) for name, spec in params.cues.items()}
-        self.groups = {name: _Group(name, spec, cues, rule_id) for name, spec in params.groups.items()}
+    def __init__(self, params: TextMatchParams, rule_id: str, model: LinearModel | None = None,
+                 lexicons: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        lexicons = lexicons or {}
+        cues = {name: _Cue(name, spec, lexicons) for name, spec in params.cues.items()}
+        self.groups = {name: _Group(name, spec, cues, rule_id, lexicons) for name, spec in params.groups.items()}
         self.fire_when = tuple(tuple(alternative) for alternative in params.fire_when)
         self.scope = params.scope
         self.model = model
@@ -707,7 +744,7 @@ def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
             data_key = f"model-data:{path}"
             model = env.shared[key] = load_model(path, env.rule_id, env.shared.get(data_key))
             env.shared.setdefault(data_key, model.data)
-    return TextMatch(params, env.rule_id, model)
+    return TextMatch(params, env.rule_id, model, env.lexicons)
 
 
 KIND = Kind(
