@@ -47,7 +47,9 @@ from .._normalize import fold
 from .._scorer import LinearModel, load_model
 from ._base import CompileEnv, Finding, Kind, Params
 
-_NUM = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+# A number starts where a run of digits starts (not after a digit, nor after "digit,"): from
+# inside "1,1,1,…" no match is tried again, so a long list of numbers is read in linear time.
+_NUM = r"(?<![0-9])(?<![0-9],)[0-9][0-9,]*(?:\.[0-9]+)?"
 _UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
 _CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))"
 # 参 is the Traditional 參 folded: in amounts written out (參萬) it is the numeral 叁.
