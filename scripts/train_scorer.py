@@ -59,6 +59,29 @@ def read(paths: list[str]) -> list[dict[str, Any]]:
     return records
 
 
+def unit_cases() -> list[dict[str, Any]]:
+    """The pack's own unit sentences (tests/: each category firing, and its lawful look-alike),
+    as records."""
+    import glob
+    import importlib.util
+
+    sys.path[:0] = [str(ROOT / "tests" / "text"), str(ROOT / "tests")]
+    records = []
+    files = sorted(glob.glob(str(ROOT / "tests" / "text" / "test_pack_*.py"))) + [str(ROOT / "tests" / "test_pack_texts.py")]
+    for k, path in enumerate(files):
+        spec = importlib.util.spec_from_file_location(f"_cases{k}", path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        for name, value in vars(module).items():
+            if isinstance(value, list) and value and all(
+                    isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str) and isinstance(c[1], dict)
+                    for c in value):
+                for i, (text, context, expected) in enumerate(value):
+                    records.append({"id": f"{name}:{i}", "text": text, "context": context,
+                                    "_labels": set(expected), "_source": Path(path).name})
+    return records
+
+
 def applies(rule: str, record: dict[str, Any]) -> bool:
     context = record.get("context") or {}
     if rule in THIRD_PARTY_ONLY and context.get("party") != "third_party":
@@ -83,6 +106,8 @@ def main() -> int:
                         help="the held-back precision each rule's threshold must reach (default 0.9)")
     parser.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength")
     parser.add_argument("--min-weight", type=float, default=0.05, help="weights below this are dropped")
+    parser.add_argument("--with-unit-cases", action="store_true",
+                        help="also train on the pack's unit sentences in tests/ (firing and look-alikes)")
     parser.add_argument("corpora", nargs="+")
     args = parser.parse_args()
 
@@ -93,7 +118,7 @@ def main() -> int:
     policy = collectguard.load_policy(args.policy)
     rules = [r.id for r in policy.text_rules()] if hasattr(policy, "text_rules") else [
         r.id for r in policy.spec.rules if r.kind == "text-match"]
-    records = read(args.corpora)
+    records = read(args.corpora) + (unit_cases() if args.with_unit_cases else [])
     texts = {id(r): policy._read(r["text"]).text for r in records}
     feats = {id(r): sorted({f for f, _, _ in features(texts[id(r)])}) for r in records}
     out: dict[str, Any] = {"format": FORMAT, "rules": {}, "training": {

@@ -68,7 +68,8 @@ def tokens(text: str) -> Iterator[tuple[str | None, int, int]]:
 
 
 def features(text: str) -> Iterator[tuple[str, int, int]]:
-    """(feature, start, end): every run of one to three tokens within a stretch."""
+    """(feature, start, end): every run of two or three tokens within a stretch, and every
+    Latin word alone."""
     window: list[tuple[str, int, int]] = []
     for token, start, end in tokens(text):
         if token is None:
@@ -79,6 +80,8 @@ def features(text: str) -> Iterator[tuple[str, int, int]]:
             window.pop(0)
         for n in range(1, len(window) + 1):
             run = window[-n:]
+            if n == 1 and not token.startswith("w:"):
+                continue  # one Chinese character (or a number, a symbol) alone says too little
             yield " ".join(t for t, _, _ in run), run[0][1], run[-1][2]
 
 
