@@ -18,6 +18,7 @@ from ._input import (
     HISTORY_FIELDS as _FIELDS,
     OUTCOME_SET,
     PARTY_SET as _PARTIES,
+    PLANNED,
     check_history_entry,
     history_entry,
     read_time,
@@ -63,7 +64,7 @@ def utc_of(naive: datetime) -> datetime:
 class CountFilter:
     """Which history entries a cap counts besides the counting key."""
 
-    __slots__ = ("channels", "parties", "outcomes", "key")
+    __slots__ = ("channels", "parties", "outcomes", "planned", "key")
 
     def __init__(self, channels: frozenset[str] | None, parties: frozenset[str] | None,
                  outcomes: frozenset[str] | None) -> None:
@@ -73,6 +74,9 @@ class CountFilter:
         # the attempt took place and might have had any outcome, so it is counted wherever
         # some outcome would be.
         self.outcomes = outcomes
+        # A planned attempt (a plan's allowed call, not yet made) has no outcome yet and is
+        # never a conversation: counted where some outcome other than answered counts.
+        self.planned = outcomes is None or bool(outcomes - {"answered"})
         self.key = (channels, parties, outcomes)
 
     def accepts(self, data: Mapping[str, Any]) -> bool:
@@ -82,6 +86,8 @@ class CountFilter:
             return False
         if self.outcomes is not None:
             outcome = data.get("outcome")
+            if outcome is PLANNED:
+                return self.planned
             if outcome is not None and outcome not in self.outcomes:
                 return False
         return True
@@ -130,9 +136,9 @@ class History:
             got = data.get(first)
             if got != wanted:
                 if got is None:
-                    _missing(self._name(index), first, rule_id)
+                    _missing(data, self._name(index), first, rule_id, filt)
                 continue
-            if rest and not _same_rest(data, rest, self._name(index), rule_id):
+            if rest and not _same_rest(data, rest, self._name(index), rule_id, filt):
                 continue
             at = data.get("at")
             if since and type(at) is str and at[:10] < since and at[4:5] == "-":
@@ -162,7 +168,8 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     if filt.parties is not None and party not in filt.parties:
         return None
     if filt.outcomes is not None and outcome is not None and outcome not in filt.outcomes:
-        return None
+        if outcome is not PLANNED or not filt.planned:
+            return None
     at = data.get("at")
     if type(at) is datetime and at.tzinfo is _UTC:
         return naive_utc(at)  # a session's own record of an attempt it checked
@@ -185,16 +192,22 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     return naive_utc(parsed)
 
 
-def _missing(index: int, name: str, rule_id: str) -> None:
-    raise InputError(f"history[{index}].{name}: missing; rule '{rule_id}' counts "
-                     f"history by {name}, so every entry needs it")
+def _missing(data: Mapping[str, Any], index: int, name: str, rule_id: str, filt: CountFilter) -> None:
+    """An entry without a counting field: refused when the rule would count it (it might be
+    the same person or account), passed over when its filter would not count it anyway."""
+    check_history_entry(data, index)  # a bad field is refused whether or not it counts
+    if filt.accepts(data):
+        raise InputError(f"history[{index}].{name}: missing; rule '{rule_id}' counts "
+                         f"history by {name}, so every entry it would count needs it")
 
 
-def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index: int, rule_id: str) -> bool:
+def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index: int, rule_id: str,
+               filt: CountFilter) -> bool:
     for name, wanted in rest:
         got = data.get(name)
         if got is None:
-            _missing(index, name, rule_id)
+            _missing(data, index, name, rule_id, filt)
+            return False
         if got != wanted:
             return False
     return True

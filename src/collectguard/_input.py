@@ -29,6 +29,13 @@ _RELATIONS = frozenset(RELATIONS)
 OUTCOME_SET = frozenset(OUTCOMES)
 CHANNEL_SET, PARTY_SET, HISTORY_FIELDS = _CHANNELS, _PARTIES, _HISTORY_FIELDS
 _REQUIRED = frozenset({"at", "channel", "party", "contact"})
+
+
+class _Planned(str):
+    """The outcome of a plan's allowed attempt: not made yet, so never a conversation."""
+
+
+PLANNED = _Planned("planned")
 _fromiso = datetime.fromisoformat
 _FIXED_OFFSET = timezone
 
@@ -209,7 +216,7 @@ def check_history_entry(data: Mapping[str, Any], index: int) -> None:
     _unknown_keys(data, _HISTORY_FIELDS, where)
     _choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel")
     outcome = data.get("outcome")
-    if outcome is not None:
+    if outcome is not None and outcome is not PLANNED:
         _choice(outcome, OUTCOME_SET, f"{where}.outcome", "outcome")
     party = data.get("party")
     if party is not None:

@@ -21,8 +21,8 @@ from typing import Any
 
 from ._decision import Decision
 from ._errors import InputError
-from ._history import CountFilter, History, naive_utc
-from ._input import OUTCOME_SET, _choice, history_entry, read_attempt, read_history, read_time
+from ._history import CountFilter, History, _missing, naive_utc
+from ._input import OUTCOME_SET, PLANNED, _choice, history_entry, read_attempt, read_history, read_time
 
 
 class _Track:
@@ -84,9 +84,12 @@ class _Indexed(History):
                 if c_filt.key == key and c_same == same and c_values == values:
                     return found
         if None in tracks:
-            missing = tracks[None].positions[0]
-            raise InputError(f"history[{missing}].{same[0]}: missing; rule '{rule_id}' counts "
-                             f"history by {same[0]}, so every entry needs it")
+            # Entries without the field: refused when this rule would count them.
+            base = self.base
+            for missing in tracks[None].positions:
+                raw = self.entries[missing - base]
+                if raw is not None:
+                    _missing(history_entry(raw, missing), missing, same[0], rule_id, filt)
         if track is None:
             track = tracks[values[0]] = _Track([])
         base = self.base
@@ -198,8 +201,13 @@ class Session:
         with self._lock:
             return self.policy._check_with(attempt, self._history, False, search=False)
 
-    def record(self, attempt: Any, outcome: str | None = None) -> None:
-        """Add a contact that took place; ``outcome`` None means unknown (counted conservatively)."""
+    def record(self, attempt: Any, outcome: str | None = None, *, planned: bool = False) -> None:
+        """Add a contact that took place; ``outcome`` None means unknown (counted conservatively).
+
+        ``planned``: the attempt is planned, not made (what ``plan`` records): it has no
+        outcome yet, counts for caps on attempts and is never taken as a conversation."""
+        if planned and outcome is not None:
+            raise InputError("outcome: a planned attempt has no outcome yet")
         if isinstance(attempt, dict):
             entry = {k: v for k, v in attempt.items() if v is not None}
         else:
@@ -211,6 +219,8 @@ class Session:
         if "outcome" in entry:
             _choice(entry["outcome"], OUTCOME_SET, "outcome", "outcome")
         entry["at"] = read_attempt({k: v for k, v in entry.items() if k != "outcome"}, self.policy._zones).at
+        if planned:
+            entry["outcome"] = PLANNED
         with self._lock:
             self._history.add(entry)
 

@@ -17,6 +17,8 @@ The attempt is denied when the entries counted plus the attempt itself exceed ``
   included; every candidate zone is checked.
 - ``calendar_days: N`` counts entries on the attempt's local day and the N-1 days before
   it ("7 calls in 7 consecutive days").
+- ``before_attempt: true`` counts only entries before the attempt's instant: "no call
+  within 7 days after a conversation" is not broken by a conversation later that day.
 
 An entry whose outcome was not recorded is counted as if it had the outcome that counts.
 Instants are compared in UTC and period edges are the first instants of local days, so
@@ -65,6 +67,9 @@ class Window(Params):
         None, description="the attempt's local calendar day, ISO week or month")
     calendar_days: Union[PositiveInt, None] = Field(
         None, description="the attempt's local day and the days before it, N days in all")
+    before_attempt: bool = Field(
+        False, description="only entries before the attempt's instant count (\"within 7 days after a "
+                           "conversation\"): a later entry of the same period does not")
 
     @field_validator("rolling")
     @classmethod
@@ -116,7 +121,7 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
 
 class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
-                 "lookback", "counts", "contact_only")
+                 "lookback", "counts", "contact_only", "before")
 
     def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
         self.limit = params.max
@@ -134,12 +139,15 @@ class FrequencyCap:
         self.span = duration(w.rolling) if w.rolling else None
         self.calendar = w.calendar
         self.days = w.calendar_days
+        self.before = w.before_attempt
         # How far before the attempt a counted entry can lie, for any instant the search
         # for the next allowed time may ask about (all of them at or after the attempt).
         self.reach = self.span if self.span is not None else timedelta(
             days={"day": 1, "week": 7, "month": 31}.get(w.calendar or "", w.calendar_days or 1))
         self.label = (f"rolling {w.rolling}" if w.rolling else
                       f"calendar {w.calendar}" if w.calendar else f"{w.calendar_days} calendar days")
+        if self.before:
+            self.label += ", before the attempt"
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         self.lookback = self.reach + _SLACK
         # Caps that count the same entries (a daily and an hourly cap on one filter) share
@@ -204,9 +212,12 @@ class FrequencyCap:
         """Slice [lo, hi) of ``times`` (naive UTC, see History.counted) counted at ``at``."""
         if self.span is not None:
             end = _naive_utc(at)
-            return bisect_right(times, end - self.span), bisect_right(times, end)
+            return bisect_right(times, end - self.span), (bisect_left if self.before else bisect_right)(times, end)
         first, after = self._days(at, tz)
-        return bisect_left(times, _naive_day_start(first, tz)), bisect_left(times, _naive_day_start(after, tz))
+        lo, hi = bisect_left(times, _naive_day_start(first, tz)), bisect_left(times, _naive_day_start(after, tz))
+        if self.before:
+            hi = min(hi, bisect_left(times, _naive_utc(at)))
+        return lo, hi
 
     def _over(self, times: list[datetime], at: datetime, tz: Any) -> bool:
         lo, hi = self._counted_at(times, at, tz)
@@ -278,6 +289,8 @@ class FrequencyCap:
             return {"window_from": (at - self.span).astimezone(tz).isoformat(),
                     "window_until": at.astimezone(tz).isoformat()}
         start, end = self._period(at, tz)
+        if self.before:
+            end = at
         return {"window_from": start.astimezone(tz).isoformat(), "window_until": end.astimezone(tz).isoformat()}
 
     def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
