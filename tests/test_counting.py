@@ -119,3 +119,86 @@ def test_an_unknown_outcome_in_history_is_still_counted_as_a_conversation() -> N
     session = policy.session([])
     session.record(call("2026-03-02T09:00:00-05:00"))
     assert session.check(call("2026-03-02T10:00:00-05:00")).denied_by == ["post-conversation-7-days"]
+
+
+MA = """
+id: t
+version: "1"
+timezone: America/New_York
+rules:
+  - id: personal-2-in-7
+    kind: frequency-cap
+    when: {channels: [call, sms], facts: {phone_type: {not: workplace}}}
+    params:
+      max: 2
+      window: {calendar_days: 7}
+      same: [account]
+      count:
+        channels: [call, sms]
+        directions: [outbound]
+        facts: {phone_type: {not: workplace}, at_consumer_request: {not: true}}
+  - id: conversation
+    kind: frequency-cap
+    when: {channels: [call]}
+    params:
+      max: 1
+      window: {calendar_days: 7, before_attempt: true}
+      same: [party_id, account]
+      count: {channels: [call], outcomes: [answered], reached: [person], directions: [outbound]}
+"""
+
+
+def test_inbound_contacts_and_the_persons_requests_are_not_counted_as_initiated() -> None:
+    policy = policy_from(MA)
+    inbound = logged("2026-03-02T10:00:00-05:00", "answered", direction="inbound", channel="sms")
+    requested = logged("2026-03-02T11:00:00-05:00", "no_answer", direction="outbound",
+                       facts={"at_consumer_request": True})
+    workplace = logged("2026-03-02T12:00:00-05:00", "no_answer", facts={"phone_type": "workplace"})
+    one = logged("2026-03-03T12:00:00-05:00", "no_answer", facts={"phone_type": "personal"})
+    history = [inbound, requested, workplace, one]
+    assert policy.check_attempt(call("2026-03-04T12:00:00-05:00"), history).allowed
+    # an entry that does not say is counted: no direction, no phone type
+    unknown = {k: v for k, v in logged("2026-03-03T13:00:00-05:00").items()}
+    denied = policy.check_attempt(call("2026-03-04T12:00:00-05:00"), history + [unknown])
+    assert denied.denied_by == ["personal-2-in-7"] and denied.reasons[0].evidence["counted"] == [3, 4]
+    session = policy.session(history + [unknown])
+    assert session.check(call("2026-03-04T12:00:00-05:00")).denied_by == ["personal-2-in-7"]
+
+
+def test_a_roommate_answering_is_not_a_conversation_with_the_person() -> None:
+    policy = policy_from(MA)
+    roommate = logged("2026-03-02T10:00:00-05:00", "answered", reached="someone_else", direction="outbound",
+                      facts={"phone_type": "workplace"})
+    assert policy.check_attempt(call("2026-03-03T10:00:00-05:00"), [roommate]).allowed
+    person = {**roommate, "reached": "person"}
+    assert policy.check_attempt(call("2026-03-03T10:00:00-05:00"), [person]).denied_by == ["conversation"]
+    unsaid = {k: v for k, v in roommate.items() if k != "reached"}
+    assert policy.check_attempt(call("2026-03-03T10:00:00-05:00"), [unsaid]).denied_by == ["conversation"]
+    session = policy.session([])
+    session.record(call("2026-03-02T10:00:00-05:00", facts={"phone_type": "workplace"}), "answered",
+                   reached="someone_else")
+    assert session.check(call("2026-03-03T10:00:00-05:00")).allowed
+    session.record(call("2026-03-03T10:00:00-05:00", facts={"phone_type": "workplace"}), "answered", reached="person")
+    assert session.check(call("2026-03-03T11:00:00-05:00")).denied_by == ["conversation"]
+
+
+def test_bad_direction_reached_and_facts_are_refused_with_the_field() -> None:
+    policy = policy_from(MA)
+    for bad, message in (({"direction": "incoming"}, r"history\[0\]\.direction: unknown direction 'incoming'"),
+                         ({"reached": "roommate"}, r"history\[0\]\.reached: unknown reached 'roommate'"),
+                         ({"facts": ["x"]}, r"history\[0\]\.facts: expected an object")):
+        with pytest.raises(collectguard.InputError, match=message):
+            policy.check_attempt(call("2026-03-04T12:00:00-05:00"), [{**logged("2026-03-03T12:00:00-05:00"), **bad}])
+    with pytest.raises(collectguard.InputError, match="reached: unknown reached"):
+        policy.session([]).record(call("2026-03-02T10:00:00-05:00"), "answered", reached="roommate")
+
+
+def test_an_audit_judges_no_inbound_contact_but_counts_it_where_asked() -> None:
+    from collectguard._audit import AuditSummary, audit
+
+    policy = policy_from(MA)
+    log = [("l1", logged("2026-03-02T23:00:00-05:00", "answered", direction="inbound")),
+           ("l2", logged("2026-03-03T10:00:00-05:00", "answered", direction="outbound", reached="person"))]
+    summary = AuditSummary()
+    assert list(audit(policy, log, summary)) == []
+    assert summary.attempts == 1

@@ -155,6 +155,20 @@ def _cap_never_binds(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[P
         outcomes -= set(count.outcomes_not)
     channels = set(count.channels) if count.channels is not None else set(CHANNELS)
     problems = []
+    for field in ("directions", "reached"):
+        if getattr(count, field) == []:
+            line, col = doc.position(where + ("params", "count", field))
+            problems.append(PolicyError(f"rule '{rule.id}': count.{field} is empty, so only entries that do "
+                                        f"not say their {field.rstrip('s')} count", path=doc.path, line=line,
+                                        column=col, level="warning", check="cap-never-binds",
+                                        hint=f"list the {field} to count, or remove count.{field}"))
+    for name, test in (count.facts or {}).items():
+        if getattr(test, "present", None) is not None:
+            line, col = doc.position(where + ("params", "count", "facts", name))
+            problems.append(PolicyError(f"rule '{rule.id}': count.facts.{name} tests present, but an entry "
+                                        "without the fact is always counted", path=doc.path, line=line,
+                                        column=col, level="warning", check="count-fact-present",
+                                        hint="compare the value ({in: [...]} or {not: ...}), or remove the test"))
     window = rule.params.window
     if window.before_attempt and window.rolling is not None:
         line, col = doc.position(where + ("params", "window", "before_attempt"))

@@ -20,13 +20,17 @@ The attempt is denied when the entries counted plus the attempt itself exceed ``
 - ``before_attempt: true`` counts only entries before the attempt's instant: "no call
   within 7 days after a conversation" is not broken by a conversation later that day.
 
-An entry whose outcome was not recorded is counted as if it had the outcome that counts.
+``count`` may also select on ``directions`` (outbound, inbound), ``reached`` (person,
+someone_else, machine) and the entry's own ``facts`` (phone_type: personal).
+An entry whose outcome, direction, reached or fact was not recorded is counted as if it
+had the value that counts.
 Instants are compared in UTC and period edges are the first instants of local days, so
 DST transitions and history given in other UTC offsets need no special case.
 """
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -37,7 +41,8 @@ from pydantic import Field, PositiveInt, field_validator, model_validator
 from .._clock import UTC, day_start, duration
 from .._errors import InputError
 from .._history import CountFilter, naive_utc as _naive_utc, utc_of as _utc_of
-from .._vocab import Channel, Outcome, Party
+from .._conditions import FactTest, Scalar, _same
+from .._vocab import Channel, Direction, Outcome, Party, Reached
 from ._base import CompileEnv, Finding, Kind, Params
 
 
@@ -92,6 +97,15 @@ class Counted(Params):
     parties: Union[list[Party], None] = Field(None, description="only entries recorded for these parties")
     outcomes: Union[list[Outcome], None] = Field(None, description="only entries with these outcomes")
     outcomes_not: Union[list[Outcome], None] = Field(None, description="only entries without these outcomes")
+    directions: Union[list[Direction], None] = Field(
+        None, description="only entries placed this way: outbound (by the collector) or inbound (by the "
+                          "person); an entry without direction counts")
+    reached: Union[list[Reached], None] = Field(
+        None, description="only entries that reached these: person, someone_else, machine; an entry "
+                          "without reached counts")
+    facts: Union[dict[str, Union[FactTest, Scalar]], None] = Field(
+        None, description="only entries whose own facts match (a value, or {in, not}); an entry without "
+                          "the fact counts")
 
     @model_validator(mode="after")
     def _one_outcome_list(self) -> "Counted":
@@ -119,6 +133,19 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
     return None
 
 
+def _fact_tests(facts: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
+    """(name, test of a given value) per fact of a count filter."""
+    if not facts:
+        return None
+    tests = []
+    for name, test in facts.items():
+        if isinstance(test, FactTest):
+            tests.append((name, lambda value, t=test, n=name: t.matches({n: value}, n)))
+        else:
+            tests.append((name, lambda value, want=test: _same(value, want)))
+    return tuple(tests)
+
+
 class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
                  "lookback", "counts", "contact_only", "before")
@@ -133,6 +160,11 @@ class FrequencyCap:
             frozenset(c.channels) if c.channels is not None else None,
             frozenset(c.parties) if c.parties is not None else None,
             _outcomes(c),
+            frozenset(c.directions) if c.directions is not None else None,
+            frozenset(c.reached) if c.reached is not None else None,
+            _fact_tests(c.facts),
+            json.dumps({k: (v.model_dump(by_alias=True, exclude_unset=True) if isinstance(v, FactTest) else v)
+                        for k, v in sorted(c.facts.items())}, sort_keys=True) if c.facts else None,
         )
         self.rule_id = rule_id
         w = params.window
