@@ -36,8 +36,31 @@ def test_every_error_has_a_hint_or_names_the_value() -> None:
             assert p.hint or "'" in p.message or ":" in p.message, (name, p.message)
 
 
+# The shipped pack still has raw patterns longer than a reviewer can read at a glance; each
+# is a warning, and their number may only fall as they move into lexicons and terms.
+LONG_PATTERNS_AT_MOST = 200
+
+
 def test_shipped_packs_are_clean() -> None:
-    assert lint_file(PACK) == []
+    problems = lint_file(PACK)
+    assert [p for p in problems if p.check != "long-pattern"] == []
+    assert len(problems) <= LONG_PATTERNS_AT_MOST
+
+
+def test_lexicons_are_linted(tmp_path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "id: p\nversion: '1'\ntimezone: Asia/Shanghai\n"
+        "lexicons:\n  charge: [利息, 利息, 滞纳金]\n  spare: [x]\n"
+        "rules:\n  - id: w\n    kind: text-match\n    message: m\n    citation: c\n"
+        "    params:\n      groups:\n        g: {any: ['@charge', 're:免{@charge}']}\n      fire_when: [[g]]\n",
+        encoding="utf-8")
+    found = {(p.check, p.line) for p in lint_file(policy)}
+    assert ("duplicate-term", 5) in found and ("unused-lexicon", 6) in found
+    assert not any(c == "unused-lexicon" and line == 5 for c, line in found)
+    bad = policy.read_text(encoding="utf-8").replace("'@charge'", "'@charges'")
+    policy.write_text(bad, encoding="utf-8")
+    assert any("no lexicon named 'charges'" in p.message for p in lint_file(policy))
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -59,7 +82,9 @@ def test_exit_codes(capsys, monkeypatch) -> None:
 def test_directories_skip_case_files(capsys, monkeypatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     code, out, _ = run(capsys, str(ROOT / "rules"))
-    assert code == 0 and out.strip() == "1 file checked: 0 errors, 0 warnings"
+    summary = out.strip().splitlines()[-1]
+    assert code == 0 and summary.startswith("1 file checked: 0 errors, ") and "[long-pattern]" in out
+    assert not [line for line in out.splitlines()[:-1] if "[long-pattern]" not in line]
 
 
 def test_text_format(capsys, monkeypatch) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectguard._normalize import fold, normalize
+from collectguard._normalize import Layers, fold, normalize
+
+# The character layers alone: the word layers read a character by its neighbours, so a
+# slice of the original may fold differently without them (A5A is aSa, 5A is 5a).
+CHARACTERS_ONLY = Layers(leet={}, spelled_out=False, repeats=False).compiled()
 
 
 def test_width_case_traditional_and_separators() -> None:
@@ -41,7 +45,7 @@ ALPHABET = st.sampled_from(list("欠款债務還钱他您 -*·._|/\n，。ＡＢ
 @settings(max_examples=400, deadline=None)
 @given(st.text(ALPHABET, max_size=40), st.data())
 def test_every_folded_span_maps_to_an_original_span_that_folds_to_it(text: str, data) -> None:
-    n = normalize(text)
+    n = normalize(text, CHARACTERS_ONLY)
     if n.origin is not None:
         assert len(n.origin) == len(n.text)
         assert n.origin == sorted(n.origin)
@@ -55,7 +59,17 @@ def test_every_folded_span_maps_to_an_original_span_that_folds_to_it(text: str, 
     piece = n.text[start:end].strip()
     # The original slice, folded on its own, contains what was matched (separators at the
     # slice's edges may fold differently without their neighbours).
-    assert piece.replace(" ", "") in normalize(text[s:e]).text.replace(" ", "")
+    assert piece.replace(" ", "") in normalize(text[s:e], CHARACTERS_ONLY).text.replace(" ", "")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("ab jail-.*0134$@!|欠款 \n\u200bÀ")), max_size=40))
+def test_the_word_layers_keep_the_map_in_order_and_in_bounds(text: str) -> None:
+    n = normalize(text)
+    origin = n.origin if n.origin is not None else list(range(len(n.text)))
+    assert len(origin) == len(n.text)
+    assert origin == sorted(set(origin))        # each folded character from its own original
+    assert all(0 <= i < len(text) for i in origin)
 
 
 def test_traditional_characters_beyond_the_domain_table_fold_too() -> None:
@@ -92,3 +106,53 @@ def test_the_traditional_table_folds_each_character_once() -> None:
     chained = {t: s for t, s in table.items() if s in table}
     assert not chained, chained       # a Simplified form is never folded again
     assert all(len(t) == 1 and len(s) == 1 for t, s in table.items())
+
+
+# -- the layers, each catching an evasion and leaving its lawful neighbour alone ----------
+
+def test_format_characters_inside_a_word_are_dropped() -> None:
+    # bidi marks and overrides, isolates, the combining grapheme joiner, variation selectors,
+    # NUL, BEL and tag characters: each between 欠 and 款 hides nothing
+    for hidden in ("\u200e", "\u202e", "\u2066", "\u034f", "\ufe0f", "\x00", "\x07", "\U000e0041", "\u00ad"):
+        assert normalize(f"他欠{hidden}款").text == "他欠款", repr(hidden)
+    assert normalize("他欠\n款").text == "他欠\n款"
+
+
+def test_marks_drop_and_lookalike_letters_read_as_latin() -> None:
+    assert normalize("fǎyuàn").text == "fayuan"
+    assert normalize("Pоlicе").text == "police"          # Cyrillic о and е
+    assert normalize("сουrt").text == "court"             # Cyrillic с, Greek ο and υ
+    assert normalize("警察").text == "警察" and normalize("その").text == "その"
+    n = normalize("а jail")                              # the map stays exact
+    assert n.original_span(2, 6) == (2, 6)
+
+
+def test_leet_reads_digits_and_symbols_inside_a_word() -> None:
+    assert normalize("j4il").text == "jail"
+    assert normalize("p0l1ce").text == "police"
+    assert normalize("fr@ud, $cum").text == "fraud, scum"
+    # numbers, times, amounts and chat numbers are left alone
+    assert normalize("3w2 2k 10am 4pm $500 1.8w 24hrs a1").text == "3w2 2k 10am 4pm $500 1.8w 24hrs a1"
+
+
+def test_a_word_spelt_out_reads_as_the_word() -> None:
+    for spelt in ("a-r-r-e-s-t", "a.r.r.e.s.t", "a r r e s t", "A - R - R - E - S - T", "a*r*r*e*s*t"):
+        n = normalize(f"you face {spelt} today")
+        assert n.text == "you face arrest today", spelt
+        start = n.text.index("arrest")
+        s, e = n.original_span(start, start + 6)
+        assert f"you face {spelt} today"[s:e] == spelt
+    assert normalize("a.m. e.g. a loan").text == "a.m. e.g. a loan"   # two letters, or mixed separators
+    assert normalize("plan a or b").text == "plan a or b"
+
+
+def test_a_letter_repeated_reads_once() -> None:
+    assert normalize("jaaaail").text == "jail"
+    assert normalize("see you soon, all good").text == "see you soon, all good"
+
+
+def test_a_policy_can_turn_each_word_layer_off() -> None:
+    off = Layers(leet={}, spelled_out=False, repeats=False).compiled()
+    assert normalize("j4il a-r-r-e-s-t jaaail", off).text == "j4il a-r-r-e-s-t jaaail"
+    only_zero = Layers(leet={"0": "o"}).compiled()
+    assert normalize("p0l1ce", only_zero).text == "pol1ce"

@@ -43,6 +43,7 @@ def lint_text(text: str, path: str) -> list[PolicyError]:
     if spec is not None:
         problems += _compile_all(doc, spec)
         problems += _semantics(doc, spec)
+        problems += _lexicon_problems(doc, spec)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.check))
 
 
@@ -70,10 +71,13 @@ def _compile_all(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                 except PolicyError as exc:
                     out.append(exc)
         placed += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
+    shared: dict[str, Any] = {}
+    folder = Path(doc.path).resolve().parent if doc.path and not doc.path.startswith("<") else None
+    lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
     for rule, where in placed:
         kind = BY_NAME[rule.kind]
         try:
-            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone))
+            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone, folder, shared, lexicons))
         except ValueError as exc:
             message = str(exc)
             line, col = doc.position(where + ("params",) + _term_loc(doc, where, message))
@@ -143,6 +147,52 @@ def _literal_patterns(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[
                     f"rule '{rule.id}': term {term!r} in {table}.{name} looks like a pattern but is "
                     "matched as literal text", path=doc.path, line=line, column=col, level="warning",
                     check="literal-looks-like-pattern", hint=f'write it as a pattern: "re:{term}"'))
+    return problems
+
+
+_LONG_PATTERN = 80
+_LEXICON_USE = re.compile(r"^@([a-z][a-z0-9_]*)$|\{@([a-z][a-z0-9_]*)\}")
+
+
+def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
+    """Lexicons no rule names, a term twice in one lexicon, and raw patterns too long to review."""
+    from ._normalize import fold
+
+    used: set[str] = set()
+    problems = []
+    rules: list[tuple[RuleBase, tuple[Any, ...]]] = [(r, ("rules", i)) for i, r in enumerate(spec.rules)]
+    for j, overlay in enumerate(spec.overlays):
+        rules += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
+    for rule, where in rules:
+        params = rule.params  # type: ignore[attr-defined]
+        for table in ("groups", "cues"):
+            for name, group in (getattr(params, table, None) or {}).items():
+                for i, term in enumerate(group.any):
+                    for match in _LEXICON_USE.finditer(term):
+                        used.add(match.group(1) or match.group(2))
+                    if term.startswith("re:") and len(term) - 3 > _LONG_PATTERN:
+                        line, col = doc.position(where + ("params", table, name, "any", i))
+                        problems.append(PolicyError(
+                            f"rule '{rule.id}': a raw pattern of {len(term) - 3} characters in {table}.{name}",
+                            path=doc.path, line=line, column=col, level="warning", check="long-pattern",
+                            hint="name its word lists as lexicons ({@name}) or split it into terms"))
+    for name, terms in spec.lexicons.items():
+        if name not in used:
+            line, col = doc.position(("lexicons", name))
+            problems.append(PolicyError(f"lexicon '{name}' is named by no rule", path=doc.path, line=line,
+                                        column=col, level="warning", check="unused-lexicon",
+                                        hint=f"use it as @{name} in a group, or remove it"))
+        seen: dict[str, int] = {}
+        for i, term in enumerate(terms):
+            folded = fold(term).strip()
+            if folded in seen:
+                line, col = doc.position(("lexicons", name, i))
+                problems.append(PolicyError(
+                    f"lexicon '{name}': {term!r} is the same term as {terms[seen[folded]]!r} once folded",
+                    path=doc.path, line=line, column=col, level="warning", check="duplicate-term",
+                    hint="write each term once; folding reads the other spellings"))
+            else:
+                seen[folded] = i
     return problems
 
 

@@ -21,7 +21,8 @@ from ._errors import InputError, PolicyError
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
-from ._normalize import normalize
+from ._normalize import Layers, fold, normalize
+from ._phonetic import Phonetic, terms_of
 from ._turns import Turns
 from ._kinds._base import CompileEnv, Finding
 from ._vocab import CHANNELS, PARTIES
@@ -174,9 +175,12 @@ class Policy:
         # A rule an overlay leaves alone is the same object in every rule set: compiled
         # once (the text rules' patterns are most of the load time).
         self._compiled: dict[int, CompiledRule] = {}
+        self._shared: dict[str, Any] = {}  # what rules read once while compiling (a model file)
+        self._lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent) if turns is not None else None
+        self._layers, self._phonetic = _text_layers(spec)
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
 
@@ -216,7 +220,8 @@ class Policy:
     def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
         kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
         try:
-            check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone))  # type: ignore[attr-defined]
+            check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
+                                                         self._shared, self._lexicons))
         except ValueError as exc:
             line, col = doc.position(where + ("params",))
             raise PolicyError(f"rule '{rule.id}': {exc}", path=doc.path, line=line, column=col,
@@ -384,6 +389,15 @@ class Policy:
             traces.append(RuleTrace(rule_id, kind, False, _off(rs), False, {}))
         return tuple(traces)
 
+    def _read(self, text: str) -> Any:
+        """The note as text rules (and a learned scorer's training) read it."""
+        normalized = normalize(text, self._layers)
+        if self._phonetic is not None:
+            normalized = self._phonetic.apply(normalized)  # fa院, 做牢, jc: read back as 法院, 坐牢, 警察
+        if self._turns is not None:
+            normalized = self._turns.mask(normalized)  # others' turns in a transcript: not matched
+        return normalized
+
     def check_note(self, text: str, context: Any = None, *, explain: bool = False) -> Decision:
         """Judge a text said or written to a party (script, SMS, letter, call summary).
 
@@ -394,10 +408,7 @@ class Policy:
             raise InputError(f"text: expected a string, got {type(text).__name__}")
         subject = read_context(context)
         rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
-        normalized = normalize(text)
-        if self._turns is not None:
-            normalized = self._turns.mask(normalized)  # others' turns in a transcript: not matched
-        note = _Note(text, normalized, subject)
+        note = _Note(text, self._read(text), subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []
         for rule in rs.text:
@@ -415,6 +426,30 @@ class Policy:
         denying = any(r.severity == "deny" for r, _ in fired)
         return Decision(allowed=not denying, reasons=_reasons(fired), policy=rs.ref,
                         explanation=tuple(traces) if explain else None)
+
+
+def _folder(doc: Document) -> Path | None:
+    return Path(doc.path).resolve().parent if doc.path and not doc.path.startswith("<") else None
+
+
+def _text_layers(spec: PolicySpec) -> tuple[Any, Phonetic | None]:
+    """The word layers and the phonetic layer the policy's notes are read through."""
+    settings = spec.text
+    fold_layers = settings.fold if settings is not None else None
+    layers = (Layers() if fold_layers is None else Layers(
+        leet={} if fold_layers.leet is False else fold_layers.leet,
+        spelled_out=fold_layers.spelled_out, repeats=fold_layers.repeats)).compiled()
+    phonetic = settings.phonetic if settings is not None else None
+    if phonetic is None:
+        return layers, None
+    rules = list(spec.rules) + [r for o in spec.overlays for r in o.add]
+    pinyin = [fold(t) for t in phonetic.terms]
+    if phonetic.pinyin:
+        pinyin += terms_of((r.params for r in rules if r.kind == "text-match"),  # type: ignore[attr-defined]
+                           spec.lexicons)
+    layer = Phonetic(pinyin, [fold(t) for t in phonetic.homophones], [fold(t) for t in phonetic.initials],
+                     [fold(t) for t in phonetic.not_homophones])
+    return layers, layer if layer else None
 
 
 def _instants(effective: Effective | None, tz: Any) -> tuple[datetime | None, datetime | None]:

@@ -11,8 +11,8 @@ from datetime import date
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model,
+                      field_validator, model_validator)
 
 from ._clock import ClockError, zone
 from ._conditions import Condition
@@ -23,6 +23,7 @@ from ._vocab import Severity
 from ._yaml import Document
 
 _RULE_ID = r"^[a-z0-9][a-z0-9._-]*$"
+_LEXICON_NAME = __import__("re").compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _Strict(BaseModel):
@@ -112,11 +113,60 @@ class TurnLabels(_Strict):
         return self
 
 
+class FoldLayers(_Strict):
+    """The word layers a note is read through before the text rules (see docs/text-rules.md)."""
+
+    leet: Union[dict[str, str], Literal[False], None] = Field(
+        None, description="what each digit or symbol stands for inside a Latin word (j4il, p0lice); "
+        "false: off; absent: the default map 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s, ! i, | l")
+    spelled_out: StrictBool = Field(True, description="a word spelt out letter by letter reads as the word "
+                              "(a-r-r-e-s-t, j a i l)")
+    repeats: StrictBool = Field(True, description="a letter repeated three times or more reads once (jaaail)")
+
+    @field_validator("leet")
+    @classmethod
+    def _one_for_one(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key, letter in value.items():
+                if len(key) != 1 or key.isalpha() or len(letter) != 1 or not ("a" <= letter <= "z"):
+                    raise ValueError(f"leet maps one digit or symbol to one lower-case letter, got "
+                                     f"{key!r}: {letter!r}")
+        return value
+
+
+class PhoneticSettings(_Strict):
+    """Chinese words written by their sound, read back as the word (see ``_phonetic``)."""
+
+    pinyin: StrictBool = Field(True, description="every Chinese literal term of the text rules, and each of "
+                         "terms, is also read from pinyin: fa院, 法yuan, fayuan, fa yuan")
+    terms: list[str] = Field(default_factory=list, description="more words read back from pinyin (words "
+                             "the rules name only inside re: patterns)")
+    homophones: list[str] = Field(default_factory=list, description="words also read from other "
+                                  "characters of the same sound keeping one of their own (做牢 坐牢)")
+    initials: list[str] = Field(default_factory=list, description="words also read from the first letters "
+                                "of their syllables, next to a Chinese character (jc 警察)")
+    not_homophones: list[str] = Field(default_factory=list, description="spellings never read as a "
+                                      "homophone of a listed word")
+
+    @field_validator("terms", "homophones", "initials")
+    @classmethod
+    def _chinese(cls, value: list[str]) -> list[str]:
+        for term in value:
+            folded = fold(term).strip()
+            if len(folded) < 2 or not all("\u3400" <= c <= "\u9fff" for c in folded):
+                raise ValueError(f"{term!r}: a word of two or more Chinese characters is needed here")
+        return value
+
+
 class TextSettings(_Strict):
     """How every text rule reads a note."""
 
     turns: Union[TurnLabels, None] = Field(None, description="speaker labels: in a transcript only the "
                                            "agent's turns are matched")
+    fold: Union[FoldLayers, None] = Field(None, description="the word layers (leet, spelt-out and "
+                                          "repeated letters); absent: all on")
+    phonetic: Union[PhoneticSettings, None] = Field(None, description="Chinese words written by their sound "
+                                                    "(pinyin, homophones, initials); absent: off")
 
 
 class PolicySpec(_Strict):
@@ -129,8 +179,23 @@ class PolicySpec(_Strict):
     timezone: str = Field(description="the zone used when an attempt gives none, e.g. Asia/Shanghai")
     effective: Union[Effective, None] = None
     text: Union[TextSettings, None] = Field(None, description="how text rules read notes (speaker turns)")
+    lexicons: dict[str, list[str]] = Field(default_factory=dict, description="named term lists: a text rule "
+                                           "writes @name for all of a list's terms, and {@name} inside a re: pattern")
     rules: list[Rule] = Field(min_length=1)
     overlays: list[Overlay] = Field(default_factory=list)
+
+    @field_validator("lexicons")
+    @classmethod
+    def _lexicons(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, terms in value.items():
+            if not _LEXICON_NAME.match(name):
+                raise ValueError(f"lexicon name {name!r}: use lower-case letters, digits and _, e.g. charge")
+            if not terms:
+                raise ValueError(f"lexicon '{name}' is empty")
+            for term in terms:
+                if term.startswith("re:") or term.startswith("@") or not fold(term).strip():
+                    raise ValueError(f"lexicon '{name}': {term!r} must be a plain term (no re:, no @, not empty)")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -95,3 +95,12 @@ def test_a_found_amount_maps_back_to_what_was_written() -> None:
     assert m is not None
     s, e = n.original_span(*m.span())
     assert text[s:e] == "３萬２千 元"
+
+
+def test_an_amount_starts_where_its_number_starts() -> None:
+    # after punctuation, a comma or a currency sign; never from inside a list of numbers
+    amount = re.compile(MACROS["amount"])
+    assert amount.search("欠款,3200元").group() == "3200元"
+    assert amount.search("合计1,200元").group() == "1,200元"
+    assert [m.group() for m in amount.finditer("1,1,1,1,1,1")] == []
+    assert [m.group() for m in amount.finditer("1,1,1,1,1,1万")] == ["1,1,1,1,1,1万"]

@@ -10,8 +10,9 @@ message, citation and policy identity on what the check finds.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -103,3 +104,9 @@ class CompileEnv:
 
     rule_id: str
     default_timezone: str
+    # The folder of the policy file (files a rule names are read from there), and what the
+    # rules of one policy read once and share while it compiles (a model file).
+    source_dir: Path | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
+    # The policy's named term lists (``lexicons:``), for kinds that read terms.
+    lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
@@ -42,9 +44,12 @@ except ImportError:  # Python 3.10
 from .._conditions import Condition
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
+from .._scorer import LinearModel, load_model
 from ._base import CompileEnv, Finding, Kind, Params
 
-_NUM = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+# A number starts where a run of digits starts (not after a digit, nor after "digit,"): from
+# inside "1,1,1,…" no match is tried again, so a long list of numbers is read in linear time.
+_NUM = r"(?<![0-9])(?<![0-9],)[0-9][0-9,]*(?:\.[0-9]+)?"
 _UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
 _CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))"
 # 参 is the Traditional 參 folded: in amounts written out (參萬) it is the numeral 叁.
@@ -98,11 +103,27 @@ class Cue(Params):
         return self
 
 
+class Learned(Params):
+    model: str = Field(min_length=1, description="a model file (collectguard-linear-1 JSON), relative to "
+                       "the policy file; it holds weights under this rule's id")
+    threshold: float = Field(ge=0.5, lt=1.0, description="the score at or above which the model alone "
+                             "fires the rule")
+    evidence: int = Field(3, ge=1, le=10, description="how many of the features that weighed most towards "
+                          "the rule a decision names as its evidence")
+    unless: Union[Condition, None] = Field(None, description="the model is not asked where this matches the "
+                                           "note's context")
+    cleared_by: list[str] = Field(default_factory=list, description="cues that clear what the model read "
+                                  "near them, as they clear a group's terms (a refusal, the other party's "
+                                  "request): those words do not count towards the score")
+
+
 class TextMatchParams(Params):
     groups: dict[str, TermGroup] = Field(min_length=1, description="named term groups")
     fire_when: list[list[str]] = Field(min_length=1, description="alternatives; each a list of groups that must all match in one scope unit")
     cues: dict[str, Cue] = Field(default_factory=dict, description="named cues that clear matches nearby")
     scope: Literal["sentence", "clause", "text"] = Field("sentence", description="where co-occurring groups must be")
+    learned: Union[Learned, None] = Field(None, description="a learned scorer beside the phrases: the rule "
+                                          "also fires where its score reaches the threshold")
 
     @field_validator("fire_when")
     @classmethod
@@ -122,6 +143,9 @@ class TextMatchParams(Params):
             for cue in group.cleared_by:
                 if cue not in self.cues:
                     raise ValueError(f"group '{group_name}' is cleared_by '{cue}', which is not in cues")
+        for cue in self.learned.cleared_by if self.learned is not None else ():
+            if cue not in self.cues:
+                raise ValueError(f"learned is cleared_by '{cue}', which is not in cues")
         return self
 
 
@@ -329,12 +353,45 @@ def _whole(text: str, matches: Any) -> Any:
             yield start, end
 
 
-def compile_terms(terms: list[str], where: str) -> Terms:
-    """Compile a list of terms (literals, or 're:' patterns); ValueError names a bad one."""
-    patterns, literals, bounded = [], [], []
+def expand(terms: list[str], where: str, lexicons: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The terms with each ``@name`` replaced by the lexicon's terms."""
+    out: list[str] = []
     for term in terms:
+        if term.startswith("@"):
+            out.extend(_lexicon(term[1:], where, lexicons))
+        else:
+            out.append(term)
+    return out
+
+
+def _lexicon(name: str, where: str, lexicons: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    found = lexicons.get(name)
+    if found is None:
+        known = ", ".join(sorted(lexicons)) or "none declared"
+        raise ValueError(f"{where}: no lexicon named '{name}' (lexicons: {known})")
+    return found
+
+
+_LEXICON_REF = re.compile(r"\{@([a-z][a-z0-9_]*)\}")
+
+
+def _with_lexicons(source: str, where: str, lexicons: Mapping[str, tuple[str, ...]]) -> str:
+    """A pattern with each ``{@name}`` replaced by an alternation of the lexicon's terms,
+    folded as notes are, the longest first."""
+    def alternation(match: re.Match[str]) -> str:
+        words = sorted({fold(t).strip() for t in _lexicon(match.group(1), where, lexicons)}, key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+    return _LEXICON_REF.sub(alternation, source)
+
+
+def compile_terms(terms: list[str], where: str, lexicons: Mapping[str, tuple[str, ...]] | None = None) -> Terms:
+    """Compile a list of terms (literals, ``@lexicon`` names, or 're:' patterns); ValueError
+    names a bad one."""
+    patterns, literals, bounded = [], [], []
+    lexicons = lexicons or {}
+    for term in expand(terms, where, lexicons):
         if term.startswith("re:"):
-            source = _pattern(term[3:], where)
+            source = _pattern(_with_lexicons(term[3:], where, lexicons), where)
             # A leading word-boundary lookbehind keeps the regex engine from skipping
             # ahead by first character; it is checked after the match instead.
             for boundary in _LEADING_BOUNDARIES:
@@ -460,9 +517,10 @@ def _trie_node(node: dict[str, Any]) -> str:
 class _Group:
     __slots__ = ("name", "pattern", "cues", "unless")
 
-    def __init__(self, name: str, spec: TermGroup, cues: dict[str, "_Cue"], rule_id: str) -> None:
+    def __init__(self, name: str, spec: TermGroup, cues: dict[str, "_Cue"], rule_id: str,
+                 lexicons: Mapping[str, tuple[str, ...]]) -> None:
         self.name = name
-        self.pattern = compile_terms(spec.any, f"groups.{name}")
+        self.pattern = compile_terms(spec.any, f"groups.{name}", lexicons)
         self.cues = tuple(cues[c] for c in spec.cleared_by)
         self.unless = spec.unless
 
@@ -470,9 +528,9 @@ class _Group:
 class _Cue:
     __slots__ = ("name", "pattern", "before", "after")
 
-    def __init__(self, name: str, spec: Cue) -> None:
+    def __init__(self, name: str, spec: Cue, lexicons: Mapping[str, tuple[str, ...]]) -> None:
         self.name = name
-        self.pattern = compile_terms(spec.any, f"cues.{name}")
+        self.pattern = compile_terms(spec.any, f"cues.{name}", lexicons)
         self.before = spec.before
         self.after = spec.after
 
@@ -536,13 +594,52 @@ def _units(text: str, scope: str) -> list[int]:
 
 
 class TextMatch:
-    __slots__ = ("groups", "fire_when", "scope")
+    __slots__ = ("groups", "fire_when", "scope", "model", "threshold", "evidence_count", "model_unless",
+                 "model_cues")
 
-    def __init__(self, params: TextMatchParams, rule_id: str) -> None:
-        cues = {name: _Cue(name, spec) for name, spec in params.cues.items()}
-        self.groups = {name: _Group(name, spec, cues, rule_id) for name, spec in params.groups.items()}
+    def __init__(self, params: TextMatchParams, rule_id: str, model: LinearModel | None = None,
+                 lexicons: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        lexicons = lexicons or {}
+        cues = {name: _Cue(name, spec, lexicons) for name, spec in params.cues.items()}
+        self.groups = {name: _Group(name, spec, cues, rule_id, lexicons) for name, spec in params.groups.items()}
         self.fire_when = tuple(tuple(alternative) for alternative in params.fire_when)
         self.scope = params.scope
+        self.model = model
+        learned = params.learned
+        self.threshold = learned.threshold if learned is not None else 1.0
+        self.evidence_count = learned.evidence if learned is not None else 0
+        self.model_unless = learned.unless if learned is not None else None
+        self.model_cues = tuple(cues[c] for c in learned.cleared_by) if learned is not None else ()
+
+    def _learned(self, note: Any) -> tuple[float, list[tuple[float, str, int, int]]] | None:
+        """The model's score and the features present, or None where the model is not asked."""
+        if self.model is None or (self.model_unless is not None and self.model_unless.matches(note.context)):
+            return None
+        score, present = self.model.score(note.normalized.text)
+        if score < self.threshold or not self.model_cues:
+            return score, present
+        # Would fire: what it read near a refusal (or another clearing cue) does not count.
+        text = note.normalized.text
+        starts = _breaks(text, None)
+        kept = [p for p in present if p[0] <= 0 or not any(
+            cue.clears(text, p[2], p[3], _clause(text, starts, p[2], p[3])) for cue in self.model_cues)]
+        if len(kept) == len(present):
+            return score, present
+        return self.model.rescore(kept), kept
+
+    def _learned_evidence(self, note: Any, score: float, present: list[tuple[float, str, int, int]]
+                          ) -> dict[str, Any]:
+        """The spans of the features that weighed most towards the rule, in the original text."""
+        top = sorted((p for p in present if p[0] > 0), key=lambda p: -p[0])[:self.evidence_count]
+        spans = []
+        seen = set()
+        for _, _, s, e in sorted(top, key=lambda p: (p[2], p[3])):
+            start, end = note.normalized.original_span(s, e)
+            if (start, end) not in seen:
+                seen.add((start, end))
+                spans.append({"start": start, "end": end, "text": note.text[start:end]})
+        return {"spans": spans, "terms": {"learned": [f for _, f, _, _ in top]},
+                "score": round(score, 3), "model": self.model.source if self.model else None}
 
     def _scan(self, note: Any, trace: bool) -> tuple[dict[str, list[tuple[int, int]]], list[dict[str, Any]]]:
         text = note.normalized.text
@@ -608,12 +705,14 @@ class TextMatch:
 
     def check(self, note: Any) -> Finding | None:
         found, _ = self._scan(note, trace=False)
-        if not found:
-            return None
-        hits = self._fire(note, found)
-        if not hits:
-            return None
-        return Finding(evidence=self._evidence(note, hits))
+        hits = self._fire(note, found) if found else []
+        if hits:
+            return Finding(evidence=self._evidence(note, hits))
+        learned = self._learned(note)
+        if learned is not None and learned[0] >= self.threshold:
+            score, present = learned
+            return Finding(evidence=lambda: self._learned_evidence(note, score, present))
+        return None
 
     def explain(self, note: Any) -> dict[str, Any]:
         found, cleared = self._scan(note, trace=True)
@@ -621,6 +720,12 @@ class TextMatch:
         matched = {name: [note.normalized.text[s:e] for s, e in spans] for name, spans in found.items()}
         out = {"matched": matched, "cleared": cleared, "fire_when": [list(a) for a in self.fire_when],
                "fired_on": self._evidence(note, hits)["spans"] if hits else []}
+        learned = self._learned(note)
+        if learned is not None:
+            score, present = learned
+            out["learned"] = {"score": round(score, 3), "threshold": self.threshold,
+                              "fires": score >= self.threshold,
+                              "weighed": self._learned_evidence(note, score, present)["terms"]["learned"]}
         hidden = getattr(note.normalized, "hidden", ())
         if hidden:  # others' turns in a transcript, left out of matching
             out["not_agent"] = [{"start": s, "end": e, "text": note.text[s:e]} for s, e in hidden]
@@ -628,7 +733,20 @@ class TextMatch:
 
 
 def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
-    return TextMatch(params, env.rule_id)
+    model = None
+    if params.learned is not None:
+        path = Path(params.learned.model)
+        if not path.is_absolute():
+            if env.source_dir is None:
+                raise ValueError(f"learned.model {params.learned.model!r}: a relative path needs a policy file")
+            path = env.source_dir / path
+        key = f"model:{path}:{env.rule_id}"
+        model = env.shared.get(key)
+        if model is None:
+            data_key = f"model-data:{path}"
+            model = env.shared[key] = load_model(path, env.rule_id, env.shared.get(data_key))
+            env.shared.setdefault(data_key, model.data)
+    return TextMatch(params, env.rule_id, model, env.lexicons)
 
 
 KIND = Kind(

@@ -1,0 +1,150 @@
+"""A learned scorer beside a text rule's phrases: new wording of the same act.
+
+Phrases catch what their author thought of; a collector who says the same thing in other
+words gets past them. A text rule may also name a model (``learned:`` in its params): a
+linear model over the words and characters of the note, trained on labelled examples of
+the rule breaking and of lawful text close to it (scripts/train_scorer.py). The rule
+fires when its phrases fire or when the model's score reaches the rule's threshold.
+
+The model reads the note as the phrases do (folded, with its phonetic layer, others'
+turns in a transcript left out), as a sequence of tokens: each Chinese character, each
+Latin word (stemmed: owes, owed and owing are one word), and each number as ``#``;
+punctuation ends a run. Its features are the runs of one to three tokens, so 坐牢,
+"go to jail" and "替他 pay" are features alike. The score is the logistic of the bias
+and the weights of the features present. A deny from the model names its evidence as
+the spans of the features that weighed most towards it, so a reviewer sees what it read;
+the model file lists every weight, so a reviewer can read the model too.
+
+Model files are JSON: ``{"format": "collectguard-linear-1", "rules": {rule id: {"bias": b,
+"weights": {feature: weight}}}, "training": {...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = "collectguard-linear-1"
+MAX_MODEL_BYTES = 64 * 1024 * 1024
+MAX_N = 3
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_CJK}]|[a-z][a-z']*|[0-9]+(?:[,.][0-9]+)*|[^\\s{_CJK}a-z0-9]")
+_BREAK = frozenset("，,。.;；!！?？:：\n()（）[]【】\"“”")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.replace("'", "")))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # a declared dependency; read on first use
+
+    return snowballstemmer.stemmer("english")
+
+
+def tokens(text: str) -> Iterator[tuple[str | None, int, int]]:
+    """(token, start, end) over the folded text; a None token breaks the runs."""
+    for match in _TOKEN.finditer(text):
+        piece = match.group()
+        first = piece[0]
+        if "a" <= first <= "z":
+            yield "w:" + _stem(piece), match.start(), match.end()
+        elif "0" <= first <= "9":
+            yield "#", match.start(), match.end()
+        elif piece in _BREAK:
+            yield None, match.start(), match.end()
+        elif len(piece) == 1 and ("\u3400" <= first <= "\u9fff" or "\uf900" <= first <= "\ufaff"):
+            yield piece, match.start(), match.end()
+        else:  # a symbol: ¥, $, %, -, *
+            yield piece, match.start(), match.end()
+
+
+def features(text: str) -> Iterator[tuple[str, int, int]]:
+    """(feature, start, end): every run of one to three tokens within a stretch."""
+    window: list[tuple[str, int, int]] = []
+    for token, start, end in tokens(text):
+        if token is None:
+            window.clear()
+            continue
+        window.append((token, start, end))
+        if len(window) > MAX_N:
+            window.pop(0)
+        for n in range(1, len(window) + 1):
+            run = window[-n:]
+            yield " ".join(t for t, _, _ in run), run[0][1], run[-1][2]
+
+
+class LinearModel:
+    """One rule's weights, read from a model file."""
+
+    __slots__ = ("rule", "bias", "weights", "source", "data")
+
+    def __init__(self, rule: str, bias: float, weights: dict[str, float], source: str, data: Any = None) -> None:
+        self.rule, self.bias, self.weights, self.source = rule, bias, weights, source
+        self.data = data  # the whole file as read, for the other rules of the same policy
+
+    def score(self, text: str) -> tuple[float, list[tuple[float, str, int, int]]]:
+        """The probability the rule is broken, and the features present with their weights."""
+        weights = self.weights
+        total = self.bias
+        present: list[tuple[float, str, int, int]] = []
+        for feature, start, end in features(text):
+            weight = weights.get(feature)
+            if weight is not None:
+                total += weight
+                present.append((weight, feature, start, end))
+        if total < -30:
+            return 0.0, present
+        return 1.0 / (1.0 + math.exp(-total)), present
+
+
+    def rescore(self, present: list[tuple[float, str, int, int]]) -> float:
+        """The score from these features alone (some were cleared)."""
+        total = self.bias + sum(p[0] for p in present)
+        return 0.0 if total < -30 else 1.0 / (1.0 + math.exp(-total))
+
+
+def load_model(path: Path, rule: str, data: Any = None) -> LinearModel:
+    """The weights for ``rule`` in the model file at ``path`` (or in ``data``, the same file
+    already read); ValueError says what is wrong."""
+    if data is None:
+        data = _read(path)
+    rules = data.get("rules")
+    if not isinstance(rules, dict) or rule not in rules:
+        known = ", ".join(sorted(rules)) if isinstance(rules, dict) else "none"
+        raise ValueError(f"model file {path}: has no weights for rule '{rule}' (it has: {known})")
+    entry = rules[rule]
+    bias = entry.get("bias") if isinstance(entry, dict) else None
+    weights = entry.get("weights") if isinstance(entry, dict) else None
+    if not isinstance(bias, (int, float)) or isinstance(bias, bool) or not math.isfinite(bias):
+        raise ValueError(f"model file {path}: rules.{rule}.bias must be a finite number")
+    if not isinstance(weights, dict):
+        raise ValueError(f"model file {path}: rules.{rule}.weights must be a mapping of feature to weight")
+    for feature, weight in weights.items():
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not math.isfinite(weight):
+            raise ValueError(f"model file {path}: rules.{rule}.weights[{feature!r}] must be a finite number")
+    return LinearModel(rule, float(bias), {str(k): float(v) for k, v in weights.items()}, path.name, data)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ValueError(f"model file {path}: cannot be read ({exc.strerror})") from None
+    if size > MAX_MODEL_BYTES:
+        raise ValueError(f"model file {path}: {size} bytes, over the limit of {MAX_MODEL_BYTES}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"model file {path}: not a JSON model ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"model file {path}: format must be {FORMAT!r}")
+    return data
