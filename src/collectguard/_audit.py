@@ -21,10 +21,11 @@ from typing import Any
 
 from ._clock import ClockError, instant
 from ._errors import InputError
-from ._input import OUTCOME_SET, _choice
+from ._input import DIRECTION_SET, OUTCOME_SET, REACHED_SET, _choice
 
 _ATTEMPT = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone", "facts")
-_LOGGED = frozenset(_ATTEMPT + ("outcome", "text"))
+_LOGGED = frozenset(_ATTEMPT + ("outcome", "text", "direction", "reached"))
+_HAPPENED = ("direction", "reached")  # what a log says of a contact besides its outcome
 _CONTEXT = ("party", "relation", "channel", "client", "facts")
 
 
@@ -127,15 +128,19 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
         attempt = record.copy()
         attempt.pop("outcome", None)
         attempt.pop("text", None)
+        for name in _HAPPENED:
+            attempt.pop(name, None)
     else:
         attempt = {k: record[k] for k in _ATTEMPT if k in record}
     attempt["at"] = at  # the instant read once to order the log; the record keeps its text
     has_attempt = "channel" in attempt and "party" in attempt and "contact" in attempt
     try:
         if has_attempt:
-            summary.attempts += 1
-            decision = session._judge(attempt)
-            for reason in decision.reasons:
+            inbound = record.get("direction") == "inbound"  # the person's own contact: not the collector's attempt
+            if not inbound:
+                summary.attempts += 1
+            decision = session._judge(attempt) if not inbound else None
+            for reason in decision.reasons if decision is not None else ():
                 item = {"kind": "attempt", **reason.to_dict()}
                 if "counted" in item["evidence"]:  # history positions, as places in the log
                     base = session._history.base
@@ -146,6 +151,10 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
                 if type(outcome) is not str or outcome not in OUTCOME_SET:  # refused here, not when counted
                     _choice(outcome, OUTCOME_SET, "outcome", "outcome")
                 attempt["outcome"] = outcome
+            for name, allowed in (("direction", DIRECTION_SET), ("reached", REACHED_SET)):
+                value = record.get(name)
+                if value is not None:
+                    attempt[name] = _choice(value, allowed, name, name)
             if None in attempt.values():  # a null in JSON: the field is absent
                 attempt = {k: v for k, v in attempt.items() if v is not None}
             session._record_own(attempt, where)

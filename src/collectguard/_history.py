@@ -15,9 +15,12 @@ from typing import Any
 from ._errors import InputError
 from ._input import (
     CHANNEL_SET as _CHANNELS,
+    DIRECTION_SET as _DIRECTIONS,
+    REACHED_SET as _REACHED,
     HISTORY_FIELDS as _FIELDS,
     OUTCOME_SET,
     PARTY_SET as _PARTIES,
+    PLANNED,
     check_history_entry,
     history_entry,
     read_time,
@@ -63,17 +66,29 @@ def utc_of(naive: datetime) -> datetime:
 class CountFilter:
     """Which history entries a cap counts besides the counting key."""
 
-    __slots__ = ("channels", "parties", "outcomes", "key")
+    __slots__ = ("channels", "parties", "outcomes", "planned", "directions", "reached", "facts", "key")
 
     def __init__(self, channels: frozenset[str] | None, parties: frozenset[str] | None,
-                 outcomes: frozenset[str] | None) -> None:
+                 outcomes: frozenset[str] | None, directions: frozenset[str] | None = None,
+                 reached: frozenset[str] | None = None,
+                 facts: tuple[tuple[str, Any], ...] | None = None, facts_key: str | None = None) -> None:
         self.channels = channels
         self.parties = parties
+        # Direction, whom it reached and the entry's own facts: an entry that does not say
+        # is counted wherever some value would be (a cap must not open on a missing field).
+        self.directions = directions
+        self.reached = reached
+        # (name, test) pairs; test(value) for a value that is given
+        self.facts = facts
         # None: every outcome counts. An entry with no recorded outcome always counts:
         # the attempt took place and might have had any outcome, so it is counted wherever
         # some outcome would be.
         self.outcomes = outcomes
-        self.key = (channels, parties, outcomes)
+        # A planned attempt (a plan's allowed call, not yet made) has no outcome yet and is
+        # never a conversation: counted where some outcome other than answered counts.
+        self.planned = outcomes is None or bool(outcomes - {"answered"})
+        # facts_key: the facts tests written out (the same text, the same tests)
+        self.key = (channels, parties, outcomes, directions, reached, facts_key)
 
     def accepts(self, data: Mapping[str, Any]) -> bool:
         if self.channels is not None and data.get("channel") not in self.channels:
@@ -82,8 +97,30 @@ class CountFilter:
             return False
         if self.outcomes is not None:
             outcome = data.get("outcome")
-            if outcome is not None and outcome not in self.outcomes:
+            if outcome is PLANNED:
+                if not self.planned:
+                    return False
+            elif outcome is not None and outcome not in self.outcomes:
                 return False
+        return self._more(data)
+
+    def _more(self, data: Mapping[str, Any]) -> bool:
+        """The direction, reached and facts tests (a value not given passes)."""
+        if self.directions is not None:
+            direction = data.get("direction")
+            if direction is not None and direction not in self.directions:
+                return False
+        if self.reached is not None:
+            reached = data.get("reached")
+            if reached is not None and reached not in self.reached:
+                return False
+        if self.facts is not None:
+            facts = data.get("facts")
+            if facts:
+                for name, test in self.facts:
+                    value = facts.get(name)
+                    if value is not None and not test(value):
+                        return False
         return True
 
 
@@ -130,9 +167,9 @@ class History:
             got = data.get(first)
             if got != wanted:
                 if got is None:
-                    _missing(self._name(index), first, rule_id)
+                    _missing(data, self._name(index), first, rule_id, filt)
                 continue
-            if rest and not _same_rest(data, rest, self._name(index), rule_id):
+            if rest and not _same_rest(data, rest, self._name(index), rule_id, filt):
                 continue
             at = data.get("at")
             if since and type(at) is str and at[:10] < since and at[4:5] == "-":
@@ -152,9 +189,12 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     """The entry's instant (naive UTC) when the cap's filter counts it, else None; an entry
     with a bad field is refused here (``name``: its history index, for the message)."""
     channel, outcome, party = data.get("channel"), data.get("outcome"), data.get("party")
+    direction, reached = data.get("direction"), data.get("reached")
     if (type(channel) is not str or channel not in _CHANNELS
             or (outcome is not None and (type(outcome) is not str or outcome not in OUTCOME_SET))
             or (party is not None and (type(party) is not str or party not in _PARTIES))
+            or (direction is not None and (type(direction) is not str or direction not in _DIRECTIONS))
+            or (reached is not None and (type(reached) is not str or reached not in _REACHED))
             or not _FIELDS.issuperset(data)):
         check_history_entry(data, name)  # raises the error that names the field
     if filt.channels is not None and channel not in filt.channels:
@@ -162,7 +202,14 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     if filt.parties is not None and party not in filt.parties:
         return None
     if filt.outcomes is not None and outcome is not None and outcome not in filt.outcomes:
-        return None
+        if outcome is not PLANNED or not filt.planned:
+            return None
+    if filt.directions is not None or filt.reached is not None or filt.facts is not None:
+        facts = data.get("facts")
+        if facts is not None and type(facts) is not dict:
+            check_history_entry(data, name)  # not an object: refused, naming the field
+        if not filt._more(data):
+            return None
     at = data.get("at")
     if type(at) is datetime and at.tzinfo is _UTC:
         return naive_utc(at)  # a session's own record of an attempt it checked
@@ -185,16 +232,22 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
     return naive_utc(parsed)
 
 
-def _missing(index: int, name: str, rule_id: str) -> None:
-    raise InputError(f"history[{index}].{name}: missing; rule '{rule_id}' counts "
-                     f"history by {name}, so every entry needs it")
+def _missing(data: Mapping[str, Any], index: int, name: str, rule_id: str, filt: CountFilter) -> None:
+    """An entry without a counting field: refused when the rule would count it (it might be
+    the same person or account), passed over when its filter would not count it anyway."""
+    check_history_entry(data, index)  # a bad field is refused whether or not it counts
+    if filt.accepts(data):
+        raise InputError(f"history[{index}].{name}: missing; rule '{rule_id}' counts "
+                         f"history by {name}, so every entry it would count needs it")
 
 
-def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index: int, rule_id: str) -> bool:
+def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index: int, rule_id: str,
+               filt: CountFilter) -> bool:
     for name, wanted in rest:
         got = data.get(name)
         if got is None:
-            _missing(index, name, rule_id)
+            _missing(data, index, name, rule_id, filt)
+            return False
         if got != wanted:
             return False
     return True

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from ._clock import ClockError, instant, zone
 from ._errors import InputError
 from ._models import Attempt, HistoryEntry, NoteContext
-from ._vocab import CHANNELS, OUTCOMES, PARTIES, RELATIONS
+from ._vocab import CHANNELS, DIRECTIONS, OUTCOMES, PARTIES, REACHED, RELATIONS
 
 _ATTEMPT_FIELDS = frozenset(Attempt.model_fields)
 _HISTORY_FIELDS = frozenset(HistoryEntry.model_fields)
@@ -27,8 +27,17 @@ _CHANNELS = frozenset(CHANNELS)
 _PARTIES = frozenset(PARTIES)
 _RELATIONS = frozenset(RELATIONS)
 OUTCOME_SET = frozenset(OUTCOMES)
+DIRECTION_SET = frozenset(DIRECTIONS)
+REACHED_SET = frozenset(REACHED)
 CHANNEL_SET, PARTY_SET, HISTORY_FIELDS = _CHANNELS, _PARTIES, _HISTORY_FIELDS
 _REQUIRED = frozenset({"at", "channel", "party", "contact"})
+
+
+class _Planned(str):
+    """The outcome of a plan's allowed attempt: not made yet, so never a conversation."""
+
+
+PLANNED = _Planned("planned")
 _fromiso = datetime.fromisoformat
 _FIXED_OFFSET = timezone
 
@@ -209,11 +218,20 @@ def check_history_entry(data: Mapping[str, Any], index: int) -> None:
     _unknown_keys(data, _HISTORY_FIELDS, where)
     _choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel")
     outcome = data.get("outcome")
-    if outcome is not None:
+    if outcome is not None and outcome is not PLANNED:
         _choice(outcome, OUTCOME_SET, f"{where}.outcome", "outcome")
     party = data.get("party")
     if party is not None:
         _choice(party, _PARTIES, f"{where}.party", "party")
+    direction = data.get("direction")
+    if direction is not None:
+        _choice(direction, DIRECTION_SET, f"{where}.direction", "direction")
+    reached = data.get("reached")
+    if reached is not None:
+        _choice(reached, REACHED_SET, f"{where}.reached", "reached")
+    facts = data.get("facts")
+    if facts is not None and not isinstance(facts, Mapping):
+        raise InputError(f"{where}.facts: expected an object of the contact's facts")
 
 
 def read_context(value: Any, where: str = "context") -> NoteSubject:

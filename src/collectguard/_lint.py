@@ -205,6 +205,35 @@ def _cap_never_binds(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[P
         outcomes -= set(count.outcomes_not)
     channels = set(count.channels) if count.channels is not None else set(CHANNELS)
     problems = []
+    for field in ("directions", "reached"):
+        if getattr(count, field) == []:
+            line, col = doc.position(where + ("params", "count", field))
+            problems.append(PolicyError(f"rule '{rule.id}': count.{field} is empty, so only entries that do "
+                                        f"not say their {field.rstrip('s')} count", path=doc.path, line=line,
+                                        column=col, level="warning", check="cap-never-binds",
+                                        hint=f"list the {field} to count, or remove count.{field}"))
+    for name, test in (count.facts or {}).items():
+        if getattr(test, "present", None) is not None:
+            line, col = doc.position(where + ("params", "count", "facts", name))
+            problems.append(PolicyError(f"rule '{rule.id}': count.facts.{name} tests present, but an entry "
+                                        "without the fact is always counted", path=doc.path, line=line,
+                                        column=col, level="warning", check="count-fact-present",
+                                        hint="compare the value ({in: [...]} or {not: ...}), or remove the test"))
+    window = rule.params.window
+    if window.before_attempt and window.rolling is not None:
+        line, col = doc.position(where + ("params", "window", "before_attempt"))
+        problems.append(PolicyError(f"rule '{rule.id}': a rolling window counts nothing after the attempt "
+                                    "already; before_attempt only leaves out an entry at the same instant",
+                                    path=doc.path, line=line, column=col, level="warning",
+                                    check="before-attempt-rolling",
+                                    hint="remove before_attempt, or use a calendar window"))
+    if (outcomes and outcomes <= {"answered"} and window.rolling is None and not window.before_attempt):
+        line, col = doc.position(where + ("params", "window"))
+        problems.append(PolicyError(f"rule '{rule.id}': counts conversations over the whole calendar period, "
+                                    "so a conversation later than the attempt blocks it", path=doc.path,
+                                    line=line, column=col, level="warning", check="conversation-after-attempt",
+                                    hint="add before_attempt: true to the window for 'within N days after a "
+                                    "conversation'"))
     if not outcomes or not channels:
         line, col = doc.position(where + ("params", "count"))
         problems.append(PolicyError(f"rule '{rule.id}': the count filter excludes every "

@@ -1,7 +1,7 @@
 """Reading call logs and attempt lists as dialers export them: JSONL or CSV, streamed.
 
 CSV columns are the attempt's fields (at, channel, party, relation, contact, account,
-party_id, client, timezone), ``outcome``, ``text`` (a note to check), and the facts: a
+party_id, client, timezone), ``outcome``, ``direction``, ``reached``, ``text`` (a note to check), and the facts: a
 ``facts`` column holding a JSON object, or one ``facts.<name>`` column per fact (cells
 ``true``/``false`` are booleans). Empty cells are absent values.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from ._errors import InputError
 
 _FIELDS = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone",
-           "outcome", "text")
+           "outcome", "direction", "reached", "text")
 
 
 def read_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -12,7 +12,7 @@ from typing import Any, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ._vocab import Channel, Outcome, Party, Relation
+from ._vocab import Channel, Direction, Outcome, Party, Reached, Relation
 
 
 class Attempt(BaseModel):
@@ -39,6 +39,12 @@ class HistoryEntry(Attempt):
     """A contact that took place, with its outcome (absent: unknown, counted conservatively)."""
 
     outcome: Union[Outcome, None] = Field(None, description="what happened; absent when unknown")
+    direction: Union[Direction, None] = Field(
+        None, description="outbound: the collector placed it; inbound: the person contacted the collector; "
+                          "absent: unknown, counted wherever either direction would be")
+    reached: Union[Reached, None] = Field(
+        None, description="whom it reached: the person it was for, someone_else, or a machine; absent: "
+                          "unknown, counted wherever any of them would be")
 
 
 class NoteContext(BaseModel):

@@ -1,8 +1,10 @@
 """Plan a day's dialling: decide planned attempts in time order as if each allowed one happened.
 
-An allowed attempt is recorded with no outcome, which the caps count as a call not
-answered: the conservative reading of a plan. A denied one is given the time it could
-move to (``moved``) or none (``impossible``); it is not recorded, since it was not made.
+An allowed attempt is recorded as planned: an attempt with no outcome yet, counted by
+every cap on attempts (where some outcome other than answered counts) and never taken
+as a conversation (a cap that counts only answered calls does not count it). A denied
+one is given the time it could move to (``moved``) or none (``impossible``); it is not
+recorded, since it was not made.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def plan(policy: Any, history: Iterable[Any], attempts: Iterable[tuple[str, Any]
         rules = decision.denied_by
         if decision.allowed:
             status = "allowed"
-            session.record(attempt, None)
+            session.record(attempt, planned=True)
         else:
             status = "moved" if decision.next_allowed_at is not None else "impossible"
         if summary is not None:

@@ -21,8 +21,11 @@ from typing import Any
 
 from ._decision import Decision
 from ._errors import InputError
-from ._history import CountFilter, History, naive_utc
-from ._input import OUTCOME_SET, _choice, history_entry, read_attempt, read_history, read_time
+from ._history import CountFilter, History, _missing, naive_utc
+from ._input import DIRECTION_SET, OUTCOME_SET, PLANNED, REACHED_SET, _choice, history_entry, read_attempt, read_history, read_time
+
+
+_HAPPENED = frozenset({"outcome", "direction", "reached"})  # a history entry's fields beyond an attempt's
 
 
 class _Track:
@@ -84,9 +87,12 @@ class _Indexed(History):
                 if c_filt.key == key and c_same == same and c_values == values:
                     return found
         if None in tracks:
-            missing = tracks[None].positions[0]
-            raise InputError(f"history[{missing}].{same[0]}: missing; rule '{rule_id}' counts "
-                             f"history by {same[0]}, so every entry needs it")
+            # Entries without the field: refused when this rule would count them.
+            base = self.base
+            for missing in tracks[None].positions:
+                raw = self.entries[missing - base]
+                if raw is not None:
+                    _missing(history_entry(raw, missing), missing, same[0], rule_id, filt)
         if track is None:
             track = tracks[values[0]] = _Track([])
         base = self.base
@@ -198,8 +204,20 @@ class Session:
         with self._lock:
             return self.policy._check_with(attempt, self._history, False, search=False)
 
-    def record(self, attempt: Any, outcome: str | None = None) -> None:
-        """Add a contact that took place; ``outcome`` None means unknown (counted conservatively)."""
+    def record(self, attempt: Any, outcome: str | None = None, *, reached: str | None = None,
+               planned: bool = False) -> None:
+        """Add a contact that took place; ``outcome`` None means unknown (counted conservatively).
+
+        The contact is recorded as outbound (the collector placed the attempt it checked);
+        ``reached``: whom it reached (person, someone_else, machine), None: unknown.
+
+        ``planned``: the attempt is planned, not made (what ``plan`` records): it has no
+        outcome yet, counts for caps on attempts and is never taken as a conversation."""
+        if planned and (outcome is not None or reached is not None):
+            raise InputError(f"{'outcome' if outcome is not None else 'reached'}: a planned attempt has no "
+                             "outcome yet")
+        if reached is not None:
+            _choice(reached, REACHED_SET, "reached", "reached")
         if isinstance(attempt, dict):
             entry = {k: v for k, v in attempt.items() if v is not None}
         else:
@@ -210,7 +228,15 @@ class Session:
         # Refused here, with the field named, rather than by a later check that counts it.
         if "outcome" in entry:
             _choice(entry["outcome"], OUTCOME_SET, "outcome", "outcome")
-        entry["at"] = read_attempt({k: v for k, v in entry.items() if k != "outcome"}, self.policy._zones).at
+        entry["at"] = read_attempt({k: v for k, v in entry.items() if k not in _HAPPENED}, self.policy._zones).at
+        for name, allowed in (("direction", DIRECTION_SET), ("reached", REACHED_SET)):
+            if name in entry:
+                _choice(entry[name], allowed, name, name)
+        entry.setdefault("direction", "outbound")
+        if reached is not None:
+            entry["reached"] = reached
+        if planned:
+            entry["outcome"] = PLANNED
         with self._lock:
             self._history.add(entry)
 

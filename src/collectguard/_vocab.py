@@ -15,8 +15,15 @@ Relation = Literal[
 ]
 Outcome = Literal["answered", "no_answer", "refused", "busy", "voicemail", "failed"]
 Severity = Literal["deny", "warn"]
+# Who placed a contact: the collector (outbound) or the person (inbound, to the collector).
+Direction = Literal["outbound", "inbound"]
+# Whom a contact reached: the person it was for, someone else (a roommate on the home
+# phone), or a machine (voicemail, an answering service).
+Reached = Literal["person", "someone_else", "machine"]
 
 CHANNELS: tuple[str, ...] = get_args(Channel)
 PARTIES: tuple[str, ...] = get_args(Party)
 RELATIONS: tuple[str, ...] = get_args(Relation)
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
+REACHED: tuple[str, ...] = get_args(Reached)

@@ -17,14 +17,20 @@ The attempt is denied when the entries counted plus the attempt itself exceed ``
   included; every candidate zone is checked.
 - ``calendar_days: N`` counts entries on the attempt's local day and the N-1 days before
   it ("7 calls in 7 consecutive days").
+- ``before_attempt: true`` counts only entries before the attempt's instant: "no call
+  within 7 days after a conversation" is not broken by a conversation later that day.
 
-An entry whose outcome was not recorded is counted as if it had the outcome that counts.
+``count`` may also select on ``directions`` (outbound, inbound), ``reached`` (person,
+someone_else, machine) and the entry's own ``facts`` (phone_type: personal).
+An entry whose outcome, direction, reached or fact was not recorded is counted as if it
+had the value that counts.
 Instants are compared in UTC and period edges are the first instants of local days, so
 DST transitions and history given in other UTC offsets need no special case.
 """
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -35,7 +41,8 @@ from pydantic import Field, PositiveInt, field_validator, model_validator
 from .._clock import UTC, day_start, duration
 from .._errors import InputError
 from .._history import CountFilter, naive_utc as _naive_utc, utc_of as _utc_of
-from .._vocab import Channel, Outcome, Party
+from .._conditions import FactTest, Scalar, _same
+from .._vocab import Channel, Direction, Outcome, Party, Reached
 from ._base import CompileEnv, Finding, Kind, Params
 
 
@@ -65,6 +72,9 @@ class Window(Params):
         None, description="the attempt's local calendar day, ISO week or month")
     calendar_days: Union[PositiveInt, None] = Field(
         None, description="the attempt's local day and the days before it, N days in all")
+    before_attempt: bool = Field(
+        False, description="only entries before the attempt's instant count (\"within 7 days after a "
+                           "conversation\"): a later entry of the same period does not")
 
     @field_validator("rolling")
     @classmethod
@@ -87,6 +97,15 @@ class Counted(Params):
     parties: Union[list[Party], None] = Field(None, description="only entries recorded for these parties")
     outcomes: Union[list[Outcome], None] = Field(None, description="only entries with these outcomes")
     outcomes_not: Union[list[Outcome], None] = Field(None, description="only entries without these outcomes")
+    directions: Union[list[Direction], None] = Field(
+        None, description="only entries placed this way: outbound (by the collector) or inbound (by the "
+                          "person); an entry without direction counts")
+    reached: Union[list[Reached], None] = Field(
+        None, description="only entries that reached these: person, someone_else, machine; an entry "
+                          "without reached counts")
+    facts: Union[dict[str, Union[FactTest, Scalar]], None] = Field(
+        None, description="only entries whose own facts match (a value, or {in, not}); an entry without "
+                          "the fact counts")
 
     @model_validator(mode="after")
     def _one_outcome_list(self) -> "Counted":
@@ -114,9 +133,22 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
     return None
 
 
+def _fact_tests(facts: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
+    """(name, test of a given value) per fact of a count filter."""
+    if not facts:
+        return None
+    tests = []
+    for name, test in facts.items():
+        if isinstance(test, FactTest):
+            tests.append((name, lambda value, t=test, n=name: t.matches({n: value}, n)))
+        else:
+            tests.append((name, lambda value, want=test: _same(value, want)))
+    return tuple(tests)
+
+
 class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
-                 "lookback", "counts", "contact_only")
+                 "lookback", "counts", "contact_only", "before")
 
     def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
         self.limit = params.max
@@ -128,18 +160,26 @@ class FrequencyCap:
             frozenset(c.channels) if c.channels is not None else None,
             frozenset(c.parties) if c.parties is not None else None,
             _outcomes(c),
+            frozenset(c.directions) if c.directions is not None else None,
+            frozenset(c.reached) if c.reached is not None else None,
+            _fact_tests(c.facts),
+            json.dumps({k: (v.model_dump(by_alias=True, exclude_unset=True) if isinstance(v, FactTest) else v)
+                        for k, v in sorted(c.facts.items())}, sort_keys=True) if c.facts else None,
         )
         self.rule_id = rule_id
         w = params.window
         self.span = duration(w.rolling) if w.rolling else None
         self.calendar = w.calendar
         self.days = w.calendar_days
+        self.before = w.before_attempt
         # How far before the attempt a counted entry can lie, for any instant the search
         # for the next allowed time may ask about (all of them at or after the attempt).
         self.reach = self.span if self.span is not None else timedelta(
             days={"day": 1, "week": 7, "month": 31}.get(w.calendar or "", w.calendar_days or 1))
         self.label = (f"rolling {w.rolling}" if w.rolling else
                       f"calendar {w.calendar}" if w.calendar else f"{w.calendar_days} calendar days")
+        if self.before:
+            self.label += ", before the attempt"
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         self.lookback = self.reach + _SLACK
         # Caps that count the same entries (a daily and an hourly cap on one filter) share
@@ -204,9 +244,12 @@ class FrequencyCap:
         """Slice [lo, hi) of ``times`` (naive UTC, see History.counted) counted at ``at``."""
         if self.span is not None:
             end = _naive_utc(at)
-            return bisect_right(times, end - self.span), bisect_right(times, end)
+            return bisect_right(times, end - self.span), (bisect_left if self.before else bisect_right)(times, end)
         first, after = self._days(at, tz)
-        return bisect_left(times, _naive_day_start(first, tz)), bisect_left(times, _naive_day_start(after, tz))
+        lo, hi = bisect_left(times, _naive_day_start(first, tz)), bisect_left(times, _naive_day_start(after, tz))
+        if self.before:
+            hi = min(hi, bisect_left(times, _naive_utc(at)))
+        return lo, hi
 
     def _over(self, times: list[datetime], at: datetime, tz: Any) -> bool:
         lo, hi = self._counted_at(times, at, tz)
@@ -278,6 +321,8 @@ class FrequencyCap:
             return {"window_from": (at - self.span).astimezone(tz).isoformat(),
                     "window_until": at.astimezone(tz).isoformat()}
         start, end = self._period(at, tz)
+        if self.before:
+            end = at
         return {"window_from": start.astimezone(tz).isoformat(), "window_until": end.astimezone(tz).isoformat()}
 
     def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
