@@ -484,8 +484,14 @@ def parse_policy(text: str, path: str = "<policy>") -> Policy:
 
 
 def load_policy(path: str | Path) -> Policy:
-    """Load and compile a policy file once; check attempts and notes against it many times."""
-    path = Path(path)
+    """Load and compile a policy once; check attempts and notes against it many times.
+
+    ``path``: a policy file, or the name of a shipped pack (``"cn-card-collection"``): a
+    bare name, without a path separator or a dot, always names a shipped pack.
+    """
+    from ._packs import resolve
+
+    path = resolve(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -20,7 +20,7 @@ EXIT_OK, EXIT_DENIED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Further subcommands, one module each in collectguard/_commands/ with a
 # ``register(subparsers)`` that adds its parser and sets ``run``.
-COMMAND_MODULES: tuple[str, ...] = ("lint", "test", "plan", "audit")
+COMMAND_MODULES: tuple[str, ...] = ("lint", "test", "plan", "audit", "packs")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,7 +125,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _add_check_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--policy", required=True, help="the policy file (YAML)")
+    p.add_argument("--policy", required=True, help="a policy file, or a shipped pack's name (collectguard packs)")
     p.add_argument("input", nargs="?", default="-", help="request file (default: stdin)")
     p.add_argument("--jsonl", action="store_true", help="one request per line in, one decision per line out")
     p.add_argument("--explain", action="store_true", help="show every rule: applied or why not, and the values compared")
@@ -133,7 +133,10 @@ def _add_check_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = _Parser(prog="collectguard", description="Keeps debt-collection contact lawful.")
+    parser.add_argument("--version", action="version", version=f"collectguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("check", help='decide a contact attempt: {"attempt": {...}, "history": [...]}')
