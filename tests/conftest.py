@@ -26,6 +26,18 @@ def attempt(at: str, **fields: Any) -> dict[str, Any]:
     return base
 
 
+# What a dialer sends for a call under the shipped pack: recorded, from a dedicated seat
+# (a call that does not say so is denied by recording-required and dedicated-line).
+CALL_FACTS = {"recorded": True, "dedicated_line": True}
+
+
+def call(at: str, **fields: Any) -> dict[str, Any]:
+    """attempt(), with the facts the shipped pack needs of a call (fields' facts added)."""
+    base = attempt(at, **fields)
+    base["facts"] = {**CALL_FACTS, **fields.get("facts", {})}
+    return base
+
+
 def entry(at: str, outcome: str | None = "no_answer", **fields: Any) -> dict[str, Any]:
     base = attempt(at, **fields)
     if outcome is not None:

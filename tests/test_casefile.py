@@ -11,6 +11,8 @@ POLICY = """\
 id: t
 version: "1"
 timezone: Asia/Shanghai
+facts:
+  stop_contact: {type: boolean, meaning: the creditor said to stop, absent: false}
 rules:
   - id: hours
     kind: contact-hours

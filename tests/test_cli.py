@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import PACK, ROOT, attempt, entry
+from conftest import PACK, ROOT, attempt, call, entry
 from collectguard.cli import main
 
 
@@ -35,16 +35,16 @@ def test_shipped_example_is_denied_with_the_hourly_cap(capsys) -> None:
 
 
 def test_allowed_exits_zero(capsys) -> None:
-    request = {"attempt": attempt("2026-11-23T10:00:00+08:00"), "history": []}
+    request = {"attempt": call("2026-11-23T10:00:00+08:00"), "history": []}
     code, out, _ = run(capsys, ["check", "--policy", str(PACK)], json.dumps(request))
     assert code == 0 and json.loads(out)["allowed"] is True
 
 
 def test_jsonl_one_decision_per_line_and_bad_lines_reported(capsys) -> None:
-    lines = [json.dumps({"attempt": attempt("2026-11-23T10:00:00+08:00")}),
-             json.dumps({"attempt": attempt("2026-11-23T23:00:00+08:00")}),
+    lines = [json.dumps({"attempt": call("2026-11-23T10:00:00+08:00")}),
+             json.dumps({"attempt": call("2026-11-23T23:00:00+08:00")}),
              "{not json",
-             json.dumps({"attempt": attempt("2026-11-23T10:00:00")})]
+             json.dumps({"attempt": call("2026-11-23T10:00:00")})]
     code, out, _ = run(capsys, ["check", "--policy", str(PACK), "--jsonl"], "\n".join(lines) + "\n")
     results = [json.loads(line) for line in out.splitlines()]
     assert code == 2
@@ -77,7 +77,7 @@ def test_broken_policy_is_named_with_line(capsys, tmp_path) -> None:
 
 
 def test_explain_lists_every_rule_with_values(capsys) -> None:
-    request = {"attempt": attempt("2026-11-23T21:30:00+08:00"),
+    request = {"attempt": call("2026-11-23T21:30:00+08:00"),
                "history": [entry("2026-11-23T21:00:00+08:00"), entry("2026-11-23T21:10:00+08:00")]}
     code, out, _ = run(capsys, ["check", "--policy", str(PACK), "--explain"], json.dumps(request))
     traces = {t["rule"]: t for t in json.loads(out)["explanation"]}

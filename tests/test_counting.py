@@ -7,6 +7,7 @@ import pytest
 import collectguard
 from collectguard._plan import PlanSummary, plan
 from conftest import NUMBER, attempt, entry, policy_from
+from conftest import call as pack_call
 
 REG_F = """
 id: t
@@ -106,10 +107,10 @@ def test_a_plan_counts_planned_calls_as_attempts_but_never_as_conversations() ->
 def test_a_planned_call_counts_for_a_cap_on_unanswered_calls(pack) -> None:
     session = pack.session([])
     for minute in ("00", "10"):
-        session.record(attempt(f"2026-11-23T10:{minute}:00+08:00"), planned=True)
-    assert session.check(attempt("2026-11-23T10:20:00+08:00")).denied_by == ["third-party-hourly-cap"]
+        session.record(pack_call(f"2026-11-23T10:{minute}:00+08:00"), planned=True)
+    assert session.check(pack_call("2026-11-23T10:20:00+08:00")).denied_by == ["third-party-hourly-cap"]
     with pytest.raises(collectguard.InputError, match="planned attempt has no outcome"):
-        session.record(attempt("2026-11-23T10:30:00+08:00"), "answered", planned=True)
+        session.record(pack_call("2026-11-23T10:30:00+08:00"), "answered", planned=True)
 
 
 def test_an_unknown_outcome_in_history_is_still_counted_as_a_conversation() -> None:
@@ -125,6 +126,9 @@ MA = """
 id: t
 version: "1"
 timezone: America/New_York
+facts:
+  phone_type: {type: enum, values: [personal, workplace], meaning: the kind of number, absent: unknown}
+  at_consumer_request: {type: boolean, meaning: the contact answers the consumer's own request, absent: false}
 rules:
   - id: personal-2-in-7
     kind: frequency-cap

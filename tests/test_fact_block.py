@@ -10,6 +10,11 @@ POLICY = """
 id: t
 version: "1"
 timezone: UTC
+facts:
+  complaint: {type: reference, meaning: an open complaint's reference, absent: unknown}
+  complaint_status: {type: enum, values: [open, closed], meaning: where the complaint stands, absent: unknown}
+  stop_contact: {type: boolean, meaning: the creditor said to stop, absent: false}
+  consent_ref: {type: reference, meaning: the debtor's consent to contact, absent: unknown}
 rules:
   - id: complaint
     kind: fact-block
@@ -33,11 +38,16 @@ def test_all_listed_facts_must_match(facts: dict, blocked: bool) -> None:
         assert decision.reasons[0].evidence["facts"]["complaint"] == "C-17"
 
 
-def test_true_does_not_match_one() -> None:
+def test_one_is_not_true_it_is_refused() -> None:
+    import collectguard
+
     policy = policy_from(POLICY.replace("{complaint: {present: true}, complaint_status: {not: closed}}",
                                         "{stop_contact: true}"))
-    assert policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"stop_contact": 1})).allowed
+    for wrong in (1, "true", "yes", 0, "false"):
+        with pytest.raises(collectguard.InputError, match="attempt.facts.stop_contact: expected true or false"):
+            policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"stop_contact": wrong}))
     assert not policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"stop_contact": True})).allowed
+    assert policy.check_attempt(attempt("2026-11-23T10:00:00Z", facts={"stop_contact": False})).allowed
 
 
 def test_empty_facts_are_refused() -> None:

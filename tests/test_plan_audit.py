@@ -12,12 +12,12 @@ from collectguard._logs import read_records
 from collectguard._audit import AuditSummary, LogOrderError, audit
 from collectguard._plan import PlanSummary, plan
 from collectguard.cli import main
-from conftest import NUMBER, PACK, ROOT, attempt, entry, policy_from
+from conftest import CALL_FACTS, NUMBER, PACK, ROOT, attempt, call, entry, policy_from
 
 
 def test_plan_records_allowed_attempts_as_unanswered_and_moves_the_rest(pack) -> None:
-    planned = [("p1", attempt("2026-11-23T10:00:00+08:00")), ("p3", attempt("2026-11-23T10:20:00+08:00")),
-               ("p2", attempt("2026-11-23T10:10:00+08:00")), ("p4", attempt("2026-11-23T23:00:00+08:00", channel="sms"))]
+    planned = [("p1", call("2026-11-23T10:00:00+08:00")), ("p3", call("2026-11-23T10:20:00+08:00")),
+               ("p2", call("2026-11-23T10:10:00+08:00")), ("p4", call("2026-11-23T23:00:00+08:00", channel="sms"))]
     summary = PlanSummary()
     rows = list(plan(pack, [], planned, summary))
     assert [r["where"] for r in rows] == ["p1", "p2", "p3", "p4"]          # time order
@@ -27,10 +27,15 @@ def test_plan_records_allowed_attempts_as_unanswered_and_moves_the_rest(pack) ->
                                  "by_rule": {"quiet-hours": 1, "sms-not-permitted": 1, "third-party-hourly-cap": 1}}
 
 
+def logged(at: str, **fields):
+    """A logged call under the shipped pack: recorded, from a dedicated seat."""
+    return {**entry(at, **fields), "facts": CALL_FACTS}
+
+
 def test_audit_finds_what_broke_with_places_and_summary(pack) -> None:
-    log = [("l1", entry("2026-11-23T09:00:00+08:00")), ("l2", entry("2026-11-23T09:20:00+08:00")),
-           ("l3", {**entry("2026-11-23T09:40:00+08:00", outcome="answered"), "text": "你弟弟欠款三万"}),
-           ("l4", entry("2026-11-23T23:00:00+08:00", party="debtor"))]
+    log = [("l1", logged("2026-11-23T09:00:00+08:00")), ("l2", logged("2026-11-23T09:20:00+08:00")),
+           ("l3", {**logged("2026-11-23T09:40:00+08:00", outcome="answered"), "text": "你弟弟欠款三万"}),
+           ("l4", logged("2026-11-23T23:00:00+08:00", party="debtor"))]
     summary = AuditSummary()
     found = list(audit(pack, log, summary))
     assert [f["where"] for f in found] == ["l3", "l4"]
@@ -40,7 +45,7 @@ def test_audit_finds_what_broke_with_places_and_summary(pack) -> None:
 
 
 def test_audit_reorders_within_its_window_and_refuses_beyond(pack) -> None:
-    log = [(f"l{i}", entry(f"2026-11-23T{t}:00+08:00")) for i, t in enumerate(["10:50", "10:00", "10:30"])]
+    log = [(f"l{i}", logged(f"2026-11-23T{t}:00+08:00")) for i, t in enumerate(["10:50", "10:00", "10:30"])]
     assert [f["where"] for f in audit(pack, log, AuditSummary(), reorder=5)] == ["l0"]  # 10:50 is the 3rd call
     with pytest.raises(LogOrderError, match="l1: this record is earlier than records already audited"):
         list(audit(pack, log, AuditSummary(), reorder=0))
@@ -107,7 +112,7 @@ def test_cli_audit_and_plan(capsys, tmp_path) -> None:
         or all("call-log.csv" in json.loads(line)["where"] for line in out.splitlines())
     assert "2 broke a rule" in err and "third-party-hourly-cap" in err
     planned = tmp_path / "planned.jsonl"
-    planned.write_text("\n".join(json.dumps(attempt(f"2026-11-23T10:{m}:00+08:00")) for m in ("00", "10", "20")) + "\n")
+    planned.write_text("\n".join(json.dumps(call(f"2026-11-23T10:{m}:00+08:00")) for m in ("00", "10", "20")) + "\n")
     code = main(["plan", "--policy", str(PACK), "--attempts", str(planned), "--format", "csv"])
     out, err = capsys.readouterr()
     assert code == 0 and out.splitlines()[3].endswith("moved,2026-11-23T11:00:00+08:00,third-party-hourly-cap")
@@ -146,8 +151,8 @@ def test_dask_example_matches_the_single_process_run(pack, tmp_path) -> None:
 
 def test_a_bad_outcome_is_refused_on_its_own_line(capsys, tmp_path) -> None:
     log = tmp_path / "log.jsonl"
-    rows = [attempt("2026-11-23T10:00:00+08:00", party="debtor", outcome="answerd"),
-            attempt("2026-11-23T10:05:00+08:00")]
+    rows = [call("2026-11-23T10:00:00+08:00", party="debtor", outcome="answerd"),
+            call("2026-11-23T10:05:00+08:00")]
     log.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     assert main(["audit", "--policy", str(PACK), str(log)]) == 2
     err = capsys.readouterr().err
@@ -166,4 +171,6 @@ def test_the_partition_key_is_a_field_every_cap_counts_by(pack) -> None:
     assert by_person.partition_key() == "account"
     mixed = policy_from(head + cap.format(id="a", same="[contact]") + cap.format(id="b", same="[account]"))
     assert mixed.partition_key() is None
-    assert policy_from(head + "  - {id: s, kind: fact-block, params: {facts: {stop_contact: true}}}\n").partition_key() == "contact"
+    stop = "facts:\n  stop_contact: {type: boolean, meaning: m, absent: false}\n"
+    assert policy_from(head.replace("rules:", stop + "rules:") + "  - {id: s, kind: fact-block, params: "
+                       "{facts: {stop_contact: true}}}\n").partition_key() == "contact"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import collectguard
-from conftest import NUMBER, attempt, entry
+from conftest import NUMBER, attempt, call, entry
 from test_properties import SETTINGS, cases
 
 
@@ -62,7 +62,7 @@ def test_forgetting_what_no_cap_can_reach_changes_no_decision(pack, case, hours,
 
 def test_forget_frees_old_entries(pack) -> None:
     session = pack.session([entry(f"2026-11-{day:02d}T10:00:00+08:00") for day in range(1, 21)])
-    session.check(attempt("2026-11-20T11:00:00+08:00"))
+    session.check(call("2026-11-20T11:00:00+08:00"))
     session.forget("2026-11-18T00:00:00+08:00")
     assert len(session) == 3 and len(session._history.entries) == 3   # renumbered, not just blanked
     with pytest.raises(collectguard.InputError, match="before: .*no UTC offset"):
@@ -73,11 +73,11 @@ def test_evidence_names_the_same_entries_after_forget(pack) -> None:
     old = [entry(f"2026-11-{day:02d}T10:00:00+08:00") for day in range(1, 21)]
     today = [entry(f"2026-11-23T09:{minute}:00+08:00") for minute in ("05", "20")]
     session = pack.session(old + today)
-    late = attempt("2026-11-23T09:30:00+08:00")
+    late = call("2026-11-23T09:30:00+08:00")
     before = session.check(late)
     session.forget("2026-11-18T00:00:00+08:00")        # most of the history: its slots are dropped
     assert len(session._history.entries) < len(old)
-    session.record(attempt("2026-11-23T09:25:00+08:00"), "busy")
+    session.record(call("2026-11-23T09:25:00+08:00"), "busy")
     after = session.check(late)
     full = pack.check_attempt(late, old + today + [entry("2026-11-23T09:25:00+08:00", outcome="busy")])
     assert before.reasons[0].evidence["counted"] == [20, 21]           # positions in the history given
@@ -90,23 +90,23 @@ def test_record_takes_models_and_unknown_outcomes(pack) -> None:
     for minute in ("05", "20"):
         model = collectguard.HistoryEntry(**attempt(f"2026-11-23T10:{minute}:00+08:00"))
         session.record(model)
-    denied = session.check(attempt("2026-11-23T10:30:00+08:00"))
+    denied = session.check(call("2026-11-23T10:30:00+08:00"))
     assert denied.denied_by == ["third-party-hourly-cap"] and len(session) == 2
     with pytest.raises(collectguard.InputError, match="outcome: unknown outcome 'answerd'"):
-        session.record(attempt("2026-11-23T10:25:00+08:00"), "answerd")
+        session.record(call("2026-11-23T10:25:00+08:00"), "answerd")
     session.record(collectguard.HistoryEntry(**entry("2026-11-23T09:00:00+08:00", outcome="answered")))
-    assert len(session) == 3 and session.check(attempt("2026-11-23T10:30:00+08:00")) == denied
+    assert len(session) == 3 and session.check(call("2026-11-23T10:30:00+08:00")) == denied
     with pytest.raises(collectguard.InputError, match="attempt.at: .*not an ISO 8601"):
-        session.record(attempt("2026-11-23T9:25:00+08:00"), "no_answer")
+        session.record(call("2026-11-23T9:25:00+08:00"), "no_answer")
     with pytest.raises(collectguard.InputError, match="attempt.channel: unknown channel 'fax'"):
-        session.record(attempt("2026-11-23T10:25:00+08:00", channel="fax"))
+        session.record(call("2026-11-23T10:25:00+08:00", channel="fax"))
     assert len(session) == 3
 
 
 def test_errors_name_the_callers_history_position(pack) -> None:
     history = [entry("2026-11-23T09:00:00+08:00", contact="other"), entry("2026-11-23T09:10:00+08:00", channel="fax")]
     with pytest.raises(collectguard.InputError, match=r"history\[1\]\.channel: unknown channel 'fax'"):
-        pack.session(history).check(attempt("2026-11-23T10:00:00+08:00"))
+        pack.session(history).check(call("2026-11-23T10:00:00+08:00"))
 
 
 def test_threads_may_share_a_session(pack) -> None:

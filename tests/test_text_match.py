@@ -11,6 +11,8 @@ RULE = """
 id: t
 version: "1"
 timezone: UTC
+facts:
+  willing_to_repay: {type: boolean, meaning: the third party will repay, absent: false}
 rules:
   - id: offer
     kind: text-match
@@ -93,7 +95,7 @@ def test_patterns_are_checked_at_load(change: str, message: str | None) -> None:
         return
     with pytest.raises(collectguard.PolicyError, match=message) as caught:
         policy_from(text)
-    assert caught.value.line == 9
+    assert caught.value.line == 11
 
 
 @pytest.mark.parametrize("change, message", [

@@ -15,7 +15,8 @@ A case file sits beside its policy (``X.tests.yaml`` for ``X.yaml``)::
         context: {party: debtor}
         expect: {allowed: true, not_fires: [unauthorized-waiver]}
 
-``client`` on a case sets the attempt's or context's client. ``expect.error`` expects the
+Facts merge name by name: a case's ``facts`` add to (or replace single facts of) the
+defaults' facts. ``client`` on a case sets the attempt's or context's client. ``expect.error`` expects the
 input to be refused with a message containing that text.
 """
 
@@ -130,17 +131,26 @@ def run_file(path: str | Path) -> FileReport:
     return report
 
 
+def _merged(default: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """A case's fields over the defaults; facts merge name by name (a case that sends one
+    fact keeps the defaults' others)."""
+    merged = {**default, **given}
+    if isinstance(default.get("facts"), dict) and isinstance(given.get("facts"), dict):
+        merged["facts"] = {**default["facts"], **given["facts"]}
+    return merged
+
+
 def _run(policy: Policy, defaults: Defaults, case: Case, path: str, line: int | None) -> Result:
     started = time.perf_counter()
     try:
         if case.attempt is not None:
-            attempt = {**defaults.attempt, **case.attempt}
+            attempt = _merged(defaults.attempt, case.attempt)
             if case.client is not None:
                 attempt["client"] = case.client
-            history = [{**defaults.history, **entry} for entry in case.history]
+            history = [_merged(defaults.history, entry) for entry in case.history]
             decision = policy.check_attempt(attempt, history)
         else:
-            context = {**defaults.context, **(case.context or {})}
+            context = _merged(defaults.context, case.context or {})
             if case.client is not None:
                 context["client"] = case.client
             decision = policy.check_note(case.text or "", context)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ._vocab import Channel, Party, Relation
 
-Scalar = Union[bool, int, float, str, None]
+Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]
 _EMPTY: Mapping[str, Any] = {}
 
 
@@ -22,7 +22,7 @@ class FactTest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    present: bool | None = Field(None, description="true: the fact is given and not empty; false: it is absent or empty")
+    present: StrictBool | None = Field(None, description="true: the fact is given and not empty; false: it is absent or empty")
     in_: list[Scalar] | None = Field(None, alias="in", description="the fact equals one of these values")
     not_: Scalar | list[Scalar] | None = Field(None, alias="not", description="the fact is not this value (absent counts as not)")
 

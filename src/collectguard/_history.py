@@ -78,7 +78,8 @@ class CountFilter:
         # is counted wherever some value would be (a cap must not open on a missing field).
         self.directions = directions
         self.reached = reached
-        # (name, test) pairs; test(value) for a value that is given
+        # (name, test) pairs; test(value, where) for a value that is given: true when it
+        # matches, InputError (naming ``where``) when it is not of the fact's declared type
         self.facts = facts
         # None: every outcome counts. An entry with no recorded outcome always counts:
         # the attempt took place and might have had any outcome, so it is counted wherever
@@ -104,7 +105,7 @@ class CountFilter:
                 return False
         return self._more(data)
 
-    def _more(self, data: Mapping[str, Any]) -> bool:
+    def _more(self, data: Mapping[str, Any], where: str = "history entry") -> bool:
         """The direction, reached and facts tests (a value not given passes)."""
         if self.directions is not None:
             direction = data.get("direction")
@@ -119,7 +120,7 @@ class CountFilter:
             if facts:
                 for name, test in self.facts:
                     value = facts.get(name)
-                    if value is not None and not test(value):
+                    if value is not None and not test(value, where):
                         return False
         return True
 
@@ -208,7 +209,7 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
         facts = data.get("facts")
         if facts is not None and type(facts) is not dict:
             check_history_entry(data, name)  # not an object: refused, naming the field
-        if not filt._more(data):
+        if not filt._more(data, f"history[{name}]"):
             return None
     at = data.get("at")
     if type(at) is datetime and at.tzinfo is _UTC:

@@ -46,7 +46,7 @@ class Subject:
     """An attempt as the rules see it: times in UTC, zones resolved, facts a dict."""
 
     __slots__ = ("at", "channel", "party", "relation", "contact", "account", "party_id",
-                 "client", "zones", "facts")
+                 "client", "zones", "facts", "defaulted")
 
     def __init__(self, at: datetime, channel: str, party: str, relation: str | None, contact: str,
                  account: str | None, party_id: str | None, client: str | None,
@@ -61,12 +61,13 @@ class Subject:
         self.client = client
         self.zones = zones
         self.facts = facts
+        self.defaulted: frozenset[str] = _NONE  # facts not sent, read from the pack's absent:
 
 
 class NoteSubject:
     """A note's context as the rules see it."""
 
-    __slots__ = ("party", "relation", "channel", "client", "facts")
+    __slots__ = ("party", "relation", "channel", "client", "facts", "defaulted")
 
     def __init__(self, party: str, relation: str | None, channel: str | None, client: str | None,
                  facts: Mapping[str, Any]) -> None:
@@ -75,6 +76,10 @@ class NoteSubject:
         self.channel = channel
         self.client = client
         self.facts = facts
+        self.defaulted: frozenset[str] = _NONE
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _as_mapping(value: Any, where: str, what: str) -> Mapping[str, Any]:

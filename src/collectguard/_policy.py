@@ -8,6 +8,7 @@ dialer. A check reads only the input fields and history entries its rules need.
 from __future__ import annotations
 
 import hashlib
+from difflib import get_close_matches
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from ._clock import day_start, zone
 from ._conditions import Condition
 from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import InputError, PolicyError
+from ._facts import FactReader
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
@@ -177,6 +179,9 @@ class Policy:
         self._compiled: dict[int, CompiledRule] = {}
         self._shared: dict[str, Any] = {}  # what rules read once while compiling (a model file)
         self._lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
+        # Inputs' facts are read against the declarations: typed, never coerced.
+        self._facts = FactReader(spec.facts, ignore_undeclared=spec.undeclared_facts == "ignore")
+        self._unlisted_base = spec.unlisted_clients == "base"
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent) if turns is not None else None
@@ -221,7 +226,7 @@ class Policy:
         kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
         try:
             check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
-                                                         self._shared, self._lexicons))
+                                                         self._shared, self._lexicons, self._facts))
         except ValueError as exc:
             line, col = doc.position(where + ("params",))
             raise PolicyError(f"rule '{rule.id}': {exc}", path=doc.path, line=line, column=col,
@@ -271,8 +276,23 @@ class Policy:
                 pass
         return self._zone
 
-    def _ruleset(self, client: str | None) -> RuleSet:
-        return self._by_client.get(client, self._base) if client is not None else self._base
+    def _ruleset(self, client: str | None, where: str = "client") -> RuleSet:
+        if client is None:
+            return self._base
+        rs = self._by_client.get(client)
+        return rs if rs is not None else self._unlisted(client, where)
+
+    def _unlisted(self, client: str, where: str) -> RuleSet:
+        """A client without an overlay: the base rules when the pack says so, else refused
+        (a misspelt client must not lose its creditor's stricter rules)."""
+        if self._unlisted_base:
+            return self._base
+        known = sorted(self._by_client)
+        close = get_close_matches(client, known, n=1, cutoff=0.6) or [k for k in known if k.lower() == client.lower()]
+        hint = (f"did you mean '{close[0]}'?" if close else
+                f"clients with an overlay: {', '.join(known)}" if known else "this pack has no client overlays")
+        raise InputError(f"{where}: unknown client {client!r} ({hint}); a pack that gives unlisted clients "
+                         "its base rules says unlisted_clients: base")
 
     def _day(self, at: datetime) -> Any:
         return at.astimezone(self._zone).date()
@@ -302,7 +322,9 @@ class Policy:
     def _check_with(self, attempt: Any, history: History, explain: bool, search: bool = True) -> Decision:
         # search=False: an audit asks only what broke, never when it could have been placed.
         subject = read_attempt(attempt, self._zones)
-        rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
+        subject.facts, subject.defaulted = self._facts.read(subject.facts, "attempt.facts")
+        client = subject.client
+        rs = self._base if client is None else (self._by_client.get(client) or self._unlisted(client, "attempt.client"))
         at = subject.at
         if self._bounded:
             self._in_force(at)
@@ -407,7 +429,8 @@ class Policy:
         if not isinstance(text, str):
             raise InputError(f"text: expected a string, got {type(text).__name__}")
         subject = read_context(context)
-        rs = self._by_client.get(subject.client, self._base) if subject.client is not None else self._base
+        subject.facts, subject.defaulted = self._facts.read(subject.facts, "context.facts")
+        rs = self._ruleset(subject.client, "context.client")
         note = _Note(text, self._read(text), subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []

@@ -17,6 +17,7 @@ from pydantic import (BaseModel, ConfigDict, Field, StrictBool, ValidationError,
 from ._clock import ClockError, zone
 from ._conditions import Condition
 from ._errors import PolicyError
+from ._facts import FactDecl, fact_refs, test_problem
 from ._kinds import BY_NAME, KINDS
 from ._normalize import fold
 from ._vocab import Severity
@@ -48,7 +49,7 @@ class RuleBase(_Strict):
     message: Union[str, None] = Field(None, description="one line: what was found, why it matters, what to do")
     citation: Union[str, None] = Field(None, description="the article the rule enforces")
     effective: Union[Effective, None] = Field(None, description="when the rule is in force")
-    enabled: bool = Field(True, description="false switches the rule off (overlays may switch it on)")
+    enabled: StrictBool = Field(True, description="false switches the rule off (overlays may switch it on)")
 
 
 def _rule_model(kind: Any) -> type[RuleBase]:
@@ -70,7 +71,7 @@ Rule = Annotated[Union[tuple(RULE_MODELS.values())], Field(discriminator="kind")
 class RulePatch(_Strict):
     """What an overlay changes in one rule; params are merged key by key into the base."""
 
-    enabled: Union[bool, None] = None
+    enabled: Union[StrictBool, None] = None
     severity: Union[Severity, None] = None
     message: Union[str, None] = None
     citation: Union[str, None] = None
@@ -181,6 +182,14 @@ class PolicySpec(_Strict):
     text: Union[TextSettings, None] = Field(None, description="how text rules read notes (speaker turns)")
     lexicons: dict[str, list[str]] = Field(default_factory=dict, description="named term lists: a text rule "
                                            "writes @name for all of a list's terms, and {@name} inside a re: pattern")
+    facts: dict[str, FactDecl] = Field(default_factory=dict, description="every fact the rules read, with its "
+                                       "type, meaning and what its absence means; inputs are read against them")
+    undeclared_facts: Literal["refuse", "ignore"] = Field(
+        "refuse", description="what an input's fact the pack does not declare gets: refused (a name close to a "
+        "declared one is always refused, with did-you-mean), or ignored")
+    unlisted_clients: Literal["refuse", "base"] = Field(
+        "refuse", description="what an attempt or note naming a client without an overlay gets: refused (with "
+        "did-you-mean), or the base rules")
     rules: list[Rule] = Field(min_length=1)
     overlays: list[Overlay] = Field(default_factory=list)
 
@@ -335,6 +344,10 @@ def _one(err: Any, loc: tuple[Any, ...], doc: Document, known_keys: list[str] | 
             hint = "quote it"
         return PolicyError(f"{where}: expected text, got {value!r}", path=doc.path, line=line, column=col,
                            hint=hint, check="wrong-type")
+    if kind == "bool_type":
+        return PolicyError(f"{where}: expected true or false, got {_at(doc.data, loc)!r}", path=doc.path, line=line,
+                           column=col, hint="write true or false, unquoted: no other word is a boolean here",
+                           check="wrong-type")
     if kind in ("value_error", "assertion_error"):
         msg = msg.split(", ", 1)[1] if msg.startswith(("Value error, ", "Assertion failed, ")) else msg
         return PolicyError(f"{where}: {msg}", path=doc.path, line=line, column=col, check="invalid-value")
@@ -368,6 +381,7 @@ def validate(doc: Document) -> tuple[PolicySpec | None, list[PolicyError]]:
                                         hint="rule ids must be unique: overlays and reasons name rules by id",
                                         check="duplicate-id"))
         seen.setdefault(rule.id, i)
+    problems += _fact_problems(doc, spec)
     clients: dict[str, int] = {}
     for j, overlay in enumerate(spec.overlays):
         if overlay.client in clients:
@@ -390,6 +404,34 @@ def validate(doc: Document) -> tuple[PolicySpec | None, list[PolicyError]]:
                                             path=doc.path, line=line, column=col,
                                             hint="change it under rules: instead", check="duplicate-id"))
     return spec, problems
+
+
+def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
+    """Every fact a rule reads must be declared, and every value it compares of its type."""
+    problems = []
+    places: list[tuple[tuple[Any, ...], Any]] = [(("rules", i), r) for i, r in enumerate(spec.rules)]
+    for j, overlay in enumerate(spec.overlays):
+        places += [(("overlays", j, "rules", rid), patch) for rid, patch in overlay.rules.items()]
+        places += [(("overlays", j, "add", k), r) for k, r in enumerate(overlay.add)]
+    for where, rule in places:
+        for path, name, test in fact_refs(rule):
+            loc = where + path
+            decl = spec.facts.get(name)
+            if decl is None:
+                line, col = doc.position(loc, key=True)
+                problems.append(PolicyError(
+                    f"{_dotted(loc)}: fact '{name}' is not declared", path=doc.path, line=line, column=col,
+                    hint=_did_you_mean(name, sorted(spec.facts)) or
+                    f"declare it under facts:, e.g. {name}: {{type: boolean, meaning: ..., absent: false}}",
+                    check="undeclared-fact"))
+                continue
+            problem = test_problem(decl, test)
+            if problem is not None:
+                line, col = doc.position(loc)
+                problems.append(PolicyError(f"{_dotted(loc)}: {problem}", path=doc.path, line=line, column=col,
+                                            hint=f"'{name}' is declared {decl.type}: {decl.meaning}",
+                                            check="wrong-type"))
+    return problems
 
 
 def patched_rule(doc: Document, spec: PolicySpec, overlay_index: int, rule_id: str) -> RuleBase:

@@ -23,6 +23,7 @@ def write(tmp_path: Path, learned: dict[str, Any], model: Any = MODEL) -> Path:
     (tmp_path / "m.json").write_text(json.dumps(model, ensure_ascii=False), encoding="utf-8")
     pack = {
         "id": "p", "version": "1", "timezone": "Asia/Shanghai",
+        "facts": {"criminal_criteria_met": {"type": "boolean", "meaning": "m", "absent": False}},
         "rules": [{"id": "threat", "kind": "text-match", "message": "m", "citation": "c",
                    "params": {"groups": {"kill": {"any": ["kill you"]}}, "fire_when": [["kill"]],
                               "cues": {"negated": {"any": ["不会", "never"], "before": 6}},

@@ -110,3 +110,5 @@ class CompileEnv:
     shared: dict[str, Any] = field(default_factory=dict)
     # The policy's named term lists (``lexicons:``), for kinds that read terms.
     lexicons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The policy's declared facts (a FactReader), for kinds that read facts of history entries.
+    facts: Any = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from .._vocab import Channel
 from ._base import CompileEnv, Finding, Kind, Params
@@ -25,7 +25,7 @@ from ._base import CompileEnv, Finding, Kind, Params
 
 class ChannelPermissionParams(Params):
     channels: list[Channel] = Field(min_length=1, description="the channels this rule governs")
-    permitted: bool = Field(False, description="whether these channels may be used")
+    permitted: StrictBool = Field(False, description="whether these channels may be used")
 
 
 class ChannelPermission:

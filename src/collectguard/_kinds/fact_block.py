@@ -6,7 +6,9 @@
         facts: {stop_contact: true}
 
 The rule fires when every listed fact matches: a value to equal, or a test
-``{present: true}``, ``{in: [...]}``, ``{not: ...}``. Its ``next_allowed_at`` is null: only a
+``{present: true}``, ``{in: [...]}``, ``{not: ...}``. A fact the attempt does not send is read
+as the pack's declaration says (``absent: false`` reads it as false, so ``{recorded: false}``
+also blocks a call not known to be recorded); the evidence lists such facts as ``not_sent``. Its ``next_allowed_at`` is null: only a
 change of the facts (a new instruction from the creditor) can allow the contact.
 """
 
@@ -48,7 +50,11 @@ class FactBlock:
     def check(self, ctx: Any, at: datetime) -> Finding | None:
         if not self.test(ctx.subject):
             return None
-        return Finding(evidence={"facts": self._values(ctx)}, retry_at=None)
+        evidence: dict[str, Any] = {"facts": self._values(ctx)}
+        not_sent = [name for name in self.names if name in ctx.subject.defaulted]
+        if not_sent:
+            evidence["not_sent"] = not_sent  # read from the pack's absent: (a call not known to be recorded)
+        return Finding(evidence=evidence, retry_at=None)
 
     def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
         return {"facts": self._values(ctx), "blocks_when": self.condition.describe()}

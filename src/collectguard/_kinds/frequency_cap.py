@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, Union
 
-from pydantic import Field, PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveInt, StrictBool, field_validator, model_validator
 
 from .._clock import UTC, day_start, duration
 from .._errors import InputError
@@ -72,7 +72,7 @@ class Window(Params):
         None, description="the attempt's local calendar day, ISO week or month")
     calendar_days: Union[PositiveInt, None] = Field(
         None, description="the attempt's local day and the days before it, N days in all")
-    before_attempt: bool = Field(
+    before_attempt: StrictBool = Field(
         False, description="only entries before the attempt's instant count (\"within 7 days after a "
                            "conversation\"): a later entry of the same period does not")
 
@@ -133,16 +133,23 @@ def _outcomes(counted: Counted) -> frozenset[str] | None:
     return None
 
 
-def _fact_tests(facts: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
-    """(name, test of a given value) per fact of a count filter."""
+def _fact_tests(facts: dict[str, Any] | None, declared: Any) -> tuple[tuple[str, Any], ...] | None:
+    """(name, test(value, where)) per fact of a count filter; ``declared``: the policy's
+    FactReader, which refuses an entry's value of the wrong type (None: no declarations)."""
     if not facts:
         return None
+    check = declared.check_value if declared is not None else (lambda name, value, where: None)
     tests = []
     for name, test in facts.items():
         if isinstance(test, FactTest):
-            tests.append((name, lambda value, t=test, n=name: t.matches({n: value}, n)))
+            def match(value: Any, where: str, t: FactTest = test, n: str = name) -> bool:
+                check(n, value, where + ".facts")
+                return t.matches({n: value}, n)
         else:
-            tests.append((name, lambda value, want=test: _same(value, want)))
+            def match(value: Any, where: str, want: Any = test, n: str = name) -> bool:
+                check(n, value, where + ".facts")
+                return _same(value, want)
+        tests.append((name, match))
     return tuple(tests)
 
 
@@ -150,7 +157,7 @@ class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
                  "lookback", "counts", "contact_only", "before")
 
-    def __init__(self, params: FrequencyCapParams, rule_id: str) -> None:
+    def __init__(self, params: FrequencyCapParams, rule_id: str, declared: Any = None) -> None:
         self.limit = params.max
         self.same = tuple(params.same)
         # Every attempt has a contact (the reader requires it); other keys may be missing.
@@ -162,7 +169,7 @@ class FrequencyCap:
             _outcomes(c),
             frozenset(c.directions) if c.directions is not None else None,
             frozenset(c.reached) if c.reached is not None else None,
-            _fact_tests(c.facts),
+            _fact_tests(c.facts, declared),
             json.dumps({k: (v.model_dump(by_alias=True, exclude_unset=True) if isinstance(v, FactTest) else v)
                         for k, v in sorted(c.facts.items())}, sort_keys=True) if c.facts else None,
         )
@@ -334,7 +341,7 @@ class FrequencyCap:
 
 
 def _compile(params: FrequencyCapParams, env: CompileEnv) -> FrequencyCap:
-    return FrequencyCap(params, env.rule_id)
+    return FrequencyCap(params, env.rule_id, env.facts)
 
 
 KIND = Kind(
