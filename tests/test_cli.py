@@ -54,7 +54,7 @@ def test_jsonl_one_decision_per_line_and_bad_lines_reported(capsys) -> None:
 
 
 @pytest.mark.parametrize("stdin, message", [
-    ("", "<stdin>:1:1: not valid JSON"),
+    ("", "<stdin>: no request: the input is empty"),
     ("[]", "expected a JSON object with 'attempt'"),
     ('{"attempt": {}, "histroy": []}', "unknown field 'histroy'"),
     ('{"attempt": {"at": "2026-11-23T10:00:00+08:00", "channel": "call", "party": "debtor"}}',

@@ -13,6 +13,7 @@ counts per contact) and each partition audited on its own with :func:`audit_reco
 from __future__ import annotations
 
 from bisect import insort
+from difflib import get_close_matches
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,24 +36,29 @@ class AuditSummary:
     attempts: int = 0
     texts: int = 0
     broken: int = 0
+    # Records that could not be judged (unreadable, or a field refused): reported one by
+    # one with their place; the audit is incomplete while any is.
+    refused: int = 0
     by_rule: Counter = field(default_factory=Counter)
     by_client: Counter = field(default_factory=Counter)
     by_day: Counter = field(default_factory=Counter)
 
     def merge(self, other: "AuditSummary") -> None:
-        for name in ("records", "attempts", "texts", "broken"):
+        for name in ("records", "attempts", "texts", "broken", "refused"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("by_rule", "by_client", "by_day"):
             getattr(self, name).update(getattr(other, name))
 
     def to_dict(self) -> dict[str, Any]:
         return {"records": self.records, "attempts": self.attempts, "texts": self.texts, "broken": self.broken,
+                "refused": self.refused, "complete": self.refused == 0,
                 "by_rule": dict(sorted(self.by_rule.items())), "by_client": dict(sorted(self.by_client.items())),
                 "by_day": dict(sorted(self.by_day.items()))}
 
     def table(self) -> str:
         lines = [f"{self.records:,} records: {self.attempts:,} attempts, {self.texts:,} texts; "
-                 f"{self.broken:,} broke a rule"]
+                 f"{self.broken:,} broke a rule"
+                 + (f"; {self.refused:,} could not be judged, so the audit is INCOMPLETE" if self.refused else "")]
         for title, counter in (("rule", self.by_rule), ("client", self.by_client), ("local day", self.by_day)):
             if counter:
                 lines.append(f"  by {title}:")
@@ -70,7 +76,11 @@ class LogOrderError(InputError):
 
 def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: AuditSummary,
           reorder: int = 10_000, progress: Any = None) -> Iterator[dict[str, Any]]:
-    """Violations, one per broken record, in time order; ``summary`` is filled as it goes."""
+    """Violations, one per broken record, in time order; ``summary`` is filled as it goes.
+
+    A record that cannot be judged (unreadable, a field refused) is yielded as
+    ``{"where": ..., "error": ...}`` and counted in ``summary.refused``; the audit goes on,
+    and a caller reports the run as incomplete."""
     reach = policy.max_reach() + timedelta(days=2)
     session = policy.session()
     session.wheres = []  # the log position of each recorded contact, for evidence
@@ -81,7 +91,18 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
     released: datetime | None = None
     since_compaction = 0
     for number, (where, record) in enumerate(records):
-        at = _at(record, where)
+        if isinstance(record, str):  # a BadRecord from the reader: its message says where
+            summary.records += 1
+            summary.refused += 1
+            yield {"where": where, "error": str(record)}
+            continue
+        try:
+            at = _at(record, where)
+        except InputError as exc:
+            summary.records += 1
+            summary.refused += 1
+            yield {"where": where, "error": str(exc)}
+            continue
         if released is not None and at < released:
             raise LogOrderError(f"{where}: this record is earlier than records already audited, beyond "
                                 f"the re-ordering window of {reorder} records; sort the log by time "
@@ -94,7 +115,7 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
         if len(window) > reorder:
             at, _, w, r = window.popleft()
             released = at
-            violation = _judge(policy, session, w, r, at, summary)
+            violation = _judged(policy, session, w, r, at, summary)
             if violation is not None:
                 yield violation
             since_compaction += 1
@@ -105,7 +126,7 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
             since_compaction = 0
     while window:
         at, _, w, r = window.popleft()
-        violation = _judge(policy, session, w, r, at, summary)
+        violation = _judged(policy, session, w, r, at, summary)
         if violation is not None:
             yield violation
         if progress is not None and summary.records % 10_000 == 0:
@@ -119,21 +140,45 @@ def _at(record: dict[str, Any], where: str) -> datetime:
         raise InputError(f"{where}: at: {exc}") from None
 
 
+def _judged(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
+            summary: AuditSummary) -> dict[str, Any] | None:
+    """_judge, with a refused record reported in its place and counted (never dropped)."""
+    try:
+        return _judge(policy, session, where, record, at, summary)
+    except LogOrderError:
+        raise
+    except InputError as exc:
+        summary.refused += 1
+        return {"where": where, "error": str(exc)}
+
+
+_MISSING_ONE = ("channel", "party", "contact")
+
+
 def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
            summary: AuditSummary) -> dict[str, Any] | None:
     """The violation of one record, or None when it broke nothing (warnings count too)."""
     summary.records += 1
     reasons = []
-    if _LOGGED.issuperset(record):  # the usual record: copy it whole, drop the non-attempt fields
-        attempt = record.copy()
-        attempt.pop("outcome", None)
-        attempt.pop("text", None)
-        for name in _HAPPENED:
-            attempt.pop(name, None)
-    else:
-        attempt = {k: record[k] for k in _ATTEMPT if k in record}
+    if not _LOGGED.issuperset(record):
+        unknown = sorted(str(k) for k in record if k not in _LOGGED)[0]
+        close = get_close_matches(unknown, sorted(_LOGGED), n=1)
+        raise InputError(f"{where}: unknown field '{unknown}'"
+                         + (f" (did you mean '{close[0]}'?)" if close else f" (fields: {', '.join(sorted(_LOGGED))})"))
+    # Copy the record whole and drop the fields that are not the attempt's.
+    attempt = record.copy()
+    attempt.pop("outcome", None)
+    attempt.pop("text", None)
+    for name in _HAPPENED:
+        attempt.pop(name, None)
     attempt["at"] = at  # the instant read once to order the log; the record keeps its text
     has_attempt = "channel" in attempt and "party" in attempt and "contact" in attempt
+    if not has_attempt:
+        given = [name for name in _MISSING_ONE if attempt.get(name) is not None]
+        if given or not record.get("text"):
+            missing = [name for name in _MISSING_ONE if attempt.get(name) is None]
+            raise InputError(f"{where}: missing {', '.join(missing)}: a record is an attempt (channel, party, "
+                             "contact) or a text with its party, or both")
     try:
         if has_attempt:
             inbound = record.get("direction") == "inbound"  # the person's own contact: not the collector's attempt

@@ -23,15 +23,41 @@ class ClockError(ValueError):
     """A time, zone or duration that cannot be read; the message says which and how to fix it."""
 
 
+# IANA keeps these for old systems: fixed offsets with no daylight time (EST is UTC-5 all
+# year, so 22:30 EDT in July would read as 21:30) or one country's rules under a generic
+# name. A recipient's zone is a place.
+_LEGACY = {"EST": "America/New_York", "MST": "America/Denver", "HST": "Pacific/Honolulu",
+           "EST5EDT": "America/New_York", "CST6CDT": "America/Chicago", "MST7MDT": "America/Denver",
+           "PST8PDT": "America/Los_Angeles", "PRC": "Asia/Shanghai", "ROC": "Asia/Taipei",
+           "ROK": "Asia/Seoul", "NZ": "Pacific/Auckland", "W-SU": "Europe/Moscow"}
+# Abbreviations people write that are not zone names (CST is Chicago, Shanghai or Havana).
+_ABBREVIATIONS = {"CST": "America/Chicago or Asia/Shanghai", "CDT": "America/Chicago",
+                  "EDT": "America/New_York", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+                  "MDT": "America/Denver", "AKST": "America/Anchorage", "IST": "Asia/Kolkata",
+                  "BST": "Europe/London", "JST": "Asia/Tokyo", "HKT": "Asia/Hong_Kong",
+                  "SGT": "Asia/Singapore", "AEST": "Australia/Sydney", "CEST": "Europe/Berlin"}
+_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,2}$")
+
+
 @lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
+    if not isinstance(name, str) or len(name) > 64 or not _ZONE_NAME.match(name):
+        shown = f"{name[:40]!r}{'...' if len(name) > 40 else ''}" if isinstance(name, str) else type(name).__name__
+        raise ClockError(f"{shown} is not a time zone name (use an IANA name such as 'Asia/Shanghai')")
+    upper = name.upper()
+    if upper in _LEGACY:
+        raise ClockError(f"'{name}' is a legacy zone name, not a place (use '{_LEGACY[upper]}' or the "
+                         "recipient's own IANA zone)")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         pass
+    if upper in _ABBREVIATIONS:
+        raise ClockError(f"'{name}' is an abbreviation, not a time zone (use a place, e.g. "
+                         f"{_ABBREVIATIONS[upper]})")
     from difflib import get_close_matches
 
-    close = get_close_matches(name, sorted(available_timezones()), n=1)
+    close = get_close_matches(name, sorted(z for z in available_timezones() if z.upper() not in _LEGACY), n=1)
     hint = f"did you mean '{close[0]}'?" if close else "use an IANA name such as 'Asia/Shanghai'"
     raise ClockError(f"unknown time zone '{name}' ({hint})")
 
@@ -57,9 +83,16 @@ def instant(value: object) -> datetime:
     if tz is None or tz.utcoffset(parsed) is None:
         raise ClockError(f"'{value}' has no UTC offset; a naive time is ambiguous "
                          "(add the offset, e.g. +08:00 or Z)")
+    if not _FIRST_YEAR <= parsed.year <= _LAST_YEAR:
+        raise ClockError(f"'{value}' is outside the years {_FIRST_YEAR}-{_LAST_YEAR} collectguard decides on")
     if tz is UTC:
         return parsed
     return parsed.astimezone(UTC)
+
+
+# Instants a check reads: the search for the next allowed time and calendar windows add
+# and subtract days and months, which would overflow near the ends of datetime's range.
+_FIRST_YEAR, _LAST_YEAR = 1900, 9000
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|sec|m|min|h|hour|hours|d|day|days)\s*$")

@@ -169,11 +169,17 @@ class History:
             if got != wanted:
                 if got is None:
                     _missing(data, self._name(index), first, rule_id, filt)
+                elif type(got) is not str:  # a number where a contact belongs: refused, not passed over
+                    raise InputError(f"history[{self._name(index)}].{first}: expected a string, got "
+                                     f"{type(got).__name__}")
                 continue
             if rest and not _same_rest(data, rest, self._name(index), rule_id, filt):
                 continue
             at = data.get("at")
-            if since and type(at) is str and at[:10] < since and at[4:5] == "-":
+            # Too old to count, read from the text of a calendar date (YYYY-MM-DD...); any
+            # other form (an ordinal 2026-004) is read as an instant below.
+            if (since and type(at) is str and at[:10] < since and at[4:5] == "-" and at[7:8] == "-"
+                    and at[10:11] in ("T", " ", "t")):
                 continue
             counted_at = instant_if_counted(data, filt, index if names is None else names[index])
             if counted_at is not None:
@@ -218,14 +224,14 @@ def instant_if_counted(data: dict[str, Any], filt: CountFilter, name: int) -> da
         if len(at) in (20, 25) and (offset := _OFFSETS.get(at[19:])) is not None:
             try:
                 return _fromiso(at[:19]) - offset
-            except ValueError:
+            except (ValueError, OverflowError):
                 pass  # the full parse below names the problem
         try:
             parsed = _fromiso(at)
         except ValueError:
             parsed = read_time(at, f"history[{name}].at")
         else:
-            if type(parsed.tzinfo) is not _FIXED:
+            if type(parsed.tzinfo) is not _FIXED or not 1900 <= parsed.year <= 9000:
                 parsed = read_time(at if parsed.tzinfo is None else parsed, f"history[{name}].at")
     else:
         parsed = read_time(at, f"history[{name}].at")
@@ -250,5 +256,7 @@ def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index
             _missing(data, index, name, rule_id, filt)
             return False
         if got != wanted:
+            if type(got) is not str:
+                raise InputError(f"history[{index}].{name}: expected a string, got {type(got).__name__}")
             return False
     return True

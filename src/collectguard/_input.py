@@ -183,8 +183,8 @@ def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
             parsed = _fromiso(at)
         except ValueError:
             return None
-        if type(parsed.tzinfo) is not _FIXED_OFFSET:
-            return None
+        if type(parsed.tzinfo) is not _FIXED_OFFSET or not 1900 <= parsed.year <= 9000:
+            return None  # a named zone, or a year the full reader refuses
     elif type(at) is datetime and at.tzinfo is timezone.utc:
         parsed = at  # already an instant, e.g. read once by an audit to order its log
     else:

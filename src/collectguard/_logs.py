@@ -4,17 +4,26 @@ CSV columns are the attempt's fields (at, channel, party, relation, contact, acc
 party_id, client, timezone), ``outcome``, ``direction``, ``reached``, ``text`` (a note to check), and the facts: a
 ``facts`` column holding a JSON object, or one ``facts.<name>`` column per fact (cells
 ``true``/``false`` are booleans). Empty cells are absent values.
+
+A record that cannot be read (a line that is not JSON, a row with too few or too many
+cells) is yielded as a :class:`BadRecord` naming its place, so that an audit reports and
+counts it and goes on; a problem that leaves the rest of the file unreadable (a byte
+that is not UTF-8, an unclosed quote) stops the reading with an error naming the line.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ._errors import InputError
+from ._json import _DECODER, JSONInputError, loads as read_json
+
+class BadRecord(str):
+    """A record that could not be read: the message says where and why."""
+
 
 _FIELDS = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone",
            "outcome", "direction", "reached", "text")
@@ -29,66 +38,113 @@ def read_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from _jsonl(name)
 
 
-def _jsonl(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _jsonl(name: str) -> Iterator[tuple[str, Any]]:
     with open(name, encoding="utf-8") if name != "-" else _stdin() as stream:
-        for number, line in enumerate(stream, 1):
+        number = 0
+        while True:
+            try:
+                line = stream.readline()
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}:{number + 1}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+                                 "write the log in UTF-8") from None
+            if not line:
+                return
+            number += 1
             if not line.strip():
                 continue
             try:
                 record = _json_line(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{name}:{number}:{exc.colno}: not valid JSON: {exc.msg}") from None
+            except JSONInputError as exc:
+                at = f":{exc.colno}" if exc.colno is not None else ""
+                yield f"{name}:{number}", BadRecord(f"{name}:{number}{at}: not valid JSON: {exc.msg}")
+                continue
             if not isinstance(record, dict):
-                raise InputError(f"{name}:{number}: expected a JSON object per line")
+                yield f"{name}:{number}", BadRecord(f"{name}:{number}: expected a JSON object per line")
+                continue
             yield f"{name}:{number}", record
 
 
-_scan = json.JSONDecoder().scan_once
+_scan = _DECODER.scan_once  # one value per key, no NaN (see _json)
 
 
 def _json_line(line: str) -> Any:
     # The C scanner directly: json.loads spends two thirds of a short line's time in
     # Python layers around it. Anything unusual (leading blanks, a trailing extra
-    # value, an error) goes through json.loads, which reads it or explains the error.
+    # value, an error) goes through the full reader, which reads it or explains the error.
     try:
         value, end = _scan(line, 0)
-    except StopIteration:
-        return json.loads(line)
+    except (StopIteration, RecursionError, ValueError):  # the full reader says what is wrong
+        return read_json(line)
     if end == len(line) or not line[end:].strip():
         return value
-    return json.loads(line)
+    return read_json(line)
 
 
 def _stdin() -> Any:
     import sys
 
+    if sys.stdin is None or sys.stdin.closed:
+        raise InputError("-: no input: standard input is closed (give the log's path)")
     return sys.stdin
 
 
-def _csv(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def _csv(name: str) -> Iterator[tuple[str, Any]]:
     with open(name, encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        if reader.fieldnames is None:
-            return
-        unknown = [c for c in reader.fieldnames if c not in _FIELDS and c != "facts" and not c.startswith("facts.")]
-        if unknown:
-            raise InputError(f"{name}:1: unknown column '{unknown[0]}' (columns: {', '.join(_FIELDS)}, "
-                             "facts or facts.<name>)")
-        for row in reader:
-            record: dict[str, Any] = {}
-            facts: dict[str, Any] = {}
-            for column, cell in row.items():
-                if cell is None or cell == "":
-                    continue
-                if column == "facts":
-                    try:
-                        facts.update(json.loads(cell))
-                    except (json.JSONDecodeError, TypeError):
-                        raise InputError(f"{name}:{reader.line_num}: facts: not a JSON object") from None
-                elif column.startswith("facts."):
-                    facts[column[6:]] = {"true": True, "false": False}.get(cell.lower(), cell)
-                else:
-                    record[column] = cell
-            if facts:
-                record["facts"] = facts
-            yield f"{name}:{reader.line_num}", record
+        reader = csv.DictReader(stream, strict=True)  # an unclosed quote is an error, not a cell
+        try:
+            yield from _rows(name, reader)
+        except csv.Error as exc:
+            raise InputError(f"{name}:{reader.line_num}: not readable as CSV ({exc}); check the quotes "
+                             "on this line") from None
+        except UnicodeDecodeError as exc:
+            after = f" after line {reader.line_num}" if reader.line_num else ""
+            raise InputError(f"{name}: not UTF-8 text{after} (byte 0x{exc.object[exc.start]:02x}); "
+                             "write the log in UTF-8") from None
+
+
+def _cells(n: int) -> str:
+    return f"{n} cell" if n == 1 else f"{n} cells"
+
+
+def _rows(name: str, reader: Any) -> Iterator[tuple[str, Any]]:
+    if reader.fieldnames is None:
+        return
+    unknown = [c for c in reader.fieldnames if c not in _FIELDS and c != "facts" and not c.startswith("facts.")]
+    if unknown:
+        raise InputError(f"{name}:1: unknown column '{unknown[0]}' (columns: {', '.join(_FIELDS)}, "
+                         "facts or facts.<name>)")
+    width = len(reader.fieldnames)
+    for row in reader:
+        where = f"{name}:{reader.line_num}"
+        if None in row:  # more cells than the header names
+            yield where, BadRecord(f"{where}: {_cells(width + len(row[None]))}, but the header names {width} columns")
+            continue
+        record: dict[str, Any] = {}
+        facts: dict[str, Any] = {}
+        bad = None
+        for column, cell in row.items():
+            if cell is None:  # fewer cells than the header names
+                bad = f"{where}: {_cells(sum(v is not None for v in row.values()))}, but the header names {width} columns"
+                break
+            if cell == "":
+                continue
+            if column == "facts":
+                try:
+                    value = read_json(cell)
+                except JSONInputError as exc:
+                    bad = f"{where}: facts: not valid JSON ({exc.msg})"
+                    break
+                if not isinstance(value, dict):
+                    bad = f"{where}: facts: expected a JSON object"
+                    break
+                facts.update(value)
+            elif column.startswith("facts."):
+                facts[column[6:]] = {"true": True, "false": False}.get(cell.lower(), cell)
+            else:
+                record[column] = cell
+        if bad is not None:
+            yield where, BadRecord(bad)
+            continue
+        if facts:
+            record["facts"] = facts
+        yield where, record

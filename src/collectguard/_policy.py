@@ -149,12 +149,13 @@ class _Context:
 
 
 class _Note:
-    __slots__ = ("text", "normalized", "context")
+    __slots__ = ("text", "normalized", "context", "memo")
 
     def __init__(self, text: str, normalized: Any, context: Any) -> None:
         self.text = text
         self.normalized = normalized
         self.context = context
+        self.memo: dict[str, Any] = {}  # what the rules read of this note once for all (the model's features)
 
 
 class Policy:
@@ -182,6 +183,7 @@ class Policy:
         # Inputs' facts are read against the declarations: typed, never coerced.
         self._facts = FactReader(spec.facts, ignore_undeclared=spec.undeclared_facts == "ignore")
         self._unlisted_base = spec.unlisted_clients == "base"
+        self._max_note, self._max_history = spec.limits.note_chars, spec.limits.history_entries
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent) if turns is not None else None
@@ -311,7 +313,12 @@ class Policy:
         dict with the same fields. Raises :class:`InputError` on anything that cannot be
         decided on (naive time, unknown zone or channel, a field a rule needs missing).
         """
-        return self._check_with(attempt, History(read_history(history)), explain)
+        entries = read_history(history)
+        if len(entries) > self._max_history:
+            raise InputError(f"history: {len(entries):,} entries, over this pack's limit of {self._max_history:,} "
+                             f"(limits.history_entries); send the entries within the caps' reach "
+                             f"({self.max_reach().days + 1} days) or keep them in a session")
+        return self._check_with(attempt, History(entries), explain)
 
     def session(self, history: Iterable[Any] | None = None) -> "Session":
         """A :class:`Session` that keeps ``history`` indexed for many checks and records."""
@@ -428,6 +435,9 @@ class Policy:
         """
         if not isinstance(text, str):
             raise InputError(f"text: expected a string, got {type(text).__name__}")
+        if len(text) > self._max_note:
+            raise InputError(f"text: {len(text):,} characters, over this pack's limit of {self._max_note:,} "
+                             "(limits.note_chars); check it in parts")
         subject = read_context(context)
         subject.facts, subject.defaulted = self._facts.read(subject.facts, "context.facts")
         rs = self._ruleset(subject.client, "context.client")
@@ -506,6 +516,10 @@ def parse_policy(text: str, path: str = "<policy>") -> Policy:
     return Policy(spec, doc, digest)
 
 
+# A policy file larger than this is refused before it is parsed (the shipped pack is 60 kB).
+MAX_POLICY_BYTES = 20_000_000
+
+
 def load_policy(path: str | Path) -> Policy:
     """Load and compile a policy once; check attempts and notes against it many times.
 
@@ -516,7 +530,12 @@ def load_policy(path: str | Path) -> Policy:
 
     path = resolve(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_POLICY_BYTES + 1)  # bounded: a device or a runaway file is refused
+        if len(raw) > MAX_POLICY_BYTES:
+            raise PolicyError(f"over {MAX_POLICY_BYTES // 1_000_000} MB: not a policy file", path=str(path),
+                              check="file", hint="a pack is a few hundred kilobytes")
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise PolicyError("no such policy file", path=str(path), hint="check the path",
                           check="file") from None

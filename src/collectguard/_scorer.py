@@ -94,12 +94,14 @@ class LinearModel:
         self.rule, self.bias, self.weights, self.source = rule, bias, weights, source
         self.data = data  # the whole file as read, for the other rules of the same policy
 
-    def score(self, text: str) -> tuple[float, list[tuple[float, str, int, int]]]:
-        """The probability the rule is broken, and the features present with their weights."""
+    def score(self, text: str, found: list[tuple[str, int, int]] | None = None
+              ) -> tuple[float, list[tuple[float, str, int, int]]]:
+        """The probability the rule is broken, and the features present with their weights
+        (``found``: the text's features, when already read for another rule)."""
         weights = self.weights
         total = self.bias
         present: list[tuple[float, str, int, int]] = []
-        for feature, start, end in features(text):
+        for feature, start, end in (features(text) if found is None else found):
             weight = weights.get(feature)
             if weight is not None:
                 total += weight

@@ -11,7 +11,7 @@ from datetime import date
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model,
+from pydantic import (BaseModel, ConfigDict, Field, PositiveInt, StrictBool, ValidationError, create_model,
                       field_validator, model_validator)
 
 from ._clock import ClockError, zone
@@ -170,6 +170,15 @@ class TextSettings(_Strict):
                                                     "(pinyin, homophones, initials); absent: off")
 
 
+class Limits(_Strict):
+    """The largest input a check accepts; larger is refused with the limit named."""
+
+    note_chars: PositiveInt = Field(100_000, description="characters of a note's text (a letter is a few "
+                                    "thousand); a check is linear in them")
+    history_entries: PositiveInt = Field(100_000, description="entries of one check's history (send those "
+                                         "within the caps' reach; a session or an audit keeps its own)")
+
+
 class PolicySpec(_Strict):
     """A collectguard policy: rules with citations, a default zone, overlays per client."""
 
@@ -187,6 +196,7 @@ class PolicySpec(_Strict):
     undeclared_facts: Literal["refuse", "ignore"] = Field(
         "refuse", description="what an input's fact the pack does not declare gets: refused (a name close to a "
         "declared one is always refused, with did-you-mean), or ignored")
+    limits: Limits = Field(default_factory=Limits, description="the largest note and history a check accepts")
     unlisted_clients: Literal["refuse", "base"] = Field(
         "refuse", description="what an attempt or note naming a client without an overlay gets: refused (with "
         "did-you-mean), or the base rules")

@@ -78,6 +78,9 @@ def load(text: str, path: str) -> Document:
             raise PolicyError("the file is empty", path=path, line=1, column=1,
                               hint="a policy needs at least id, version and rules", check="yaml-syntax")
         doc = Document(data=None, path=path)
+        # Aliases can make a small file stand for an exponential tree (an alias bomb):
+        # its expanded size is counted on the node graph before anything is built.
+        _bounded(node, path)
         # Building reads scalars and merge keys: a tag no safe loader knows
         # (!!python/object) or a bad merge is refused here, with its place.
         doc.data = _build(loader, node, (), doc)
@@ -101,12 +104,55 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> PolicyError:
                        hint=hint, check="yaml-syntax")
 
 
+# The most values a policy file may stand for once its aliases are expanded: the shipped
+# pack has about 5,000; a pack of 200,000 terms still fits.
+MAX_VALUES = 500_000
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
+
+
+def _bounded(root: yaml.Node, path: str) -> None:
+    """Refuse a document whose expanded tree would exceed MAX_VALUES, in time linear in
+    its node graph (each node's size is computed once, however often it is aliased)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        size = 1 + sum(sizes.get(id(c), 1) for c in children)
+        if size > MAX_VALUES:
+            line, col = _mark(node)
+            raise PolicyError(f"the file stands for more than {MAX_VALUES:,} values once its aliases are expanded",
+                              path=path, line=line, column=col, check="yaml-syntax",
+                              hint="write the values out, or use fewer nested aliases (*name)")
+        sizes[id(node)] = size
+
+
+def _tag_error(node: yaml.Node, doc: "Document") -> PolicyError:
+    line, col = _mark(node)
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return PolicyError(f"YAML tag '{tag}' is not allowed in a policy", path=doc.path, line=line,
+                       column=col, hint="a policy is plain YAML: remove the tag and write the value itself",
+                       check="yaml-syntax")
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _build(loader: Any, node: yaml.Node, loc: Path, doc: Document) -> Any:
     doc.values[loc] = _mark(node)
+    if node.tag not in _PLAIN_TAGS:
+        raise _tag_error(node, doc)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}

@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import Any, TextIO
 
 from ._errors import CollectguardError
+from ._json import JSONInputError, loads as read_json
 from ._policy import Policy, load_policy
 
 EXIT_OK, EXIT_DENIED, EXIT_BAD_INPUT = 0, 1, 2
@@ -31,20 +32,59 @@ class _Parser(argparse.ArgumentParser):
 def _requests(stream: TextIO, jsonl: bool, source: str) -> Iterator[tuple[str, Any]]:
     """(where, parsed request) pairs; a request that is not JSON yields (where, error)."""
     if not jsonl:
-        text = stream.read()
+        text = _read_all(stream, source)
+        if len(text) > MAX_REQUEST_CHARS:
+            yield source, CollectguardError(f"{source}: the request is over {MAX_REQUEST_CHARS:,} characters "
+                                            "(send history for the caps' reach only, or check in a session)")
+            return
         try:
-            yield source, json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield source, CollectguardError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
+            yield source, read_json(text)
+        except JSONInputError as exc:
+            at = f":{exc.lineno}:{exc.colno}" if exc.colno is not None else ""
+            yield source, CollectguardError(f"{source}{at}: not valid JSON: {exc.msg}")
         return
-    for number, line in enumerate(stream, 1):
+    number = 0
+    while True:
+        try:
+            line = stream.readline()
+        except UnicodeDecodeError as exc:
+            yield f"{source}:{number + 1}", CollectguardError(f"{source}:{number + 1}: {_not_utf8(exc)}")
+            return
+        if not line:
+            return
+        number += 1
         if not line.strip():
             continue
         try:
-            yield f"{source}:{number}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield f"{source}:{number}", CollectguardError(
-                f"{source}:{number}:{exc.colno}: not valid JSON: {exc.msg}")
+            yield f"{source}:{number}", read_json(line)
+        except JSONInputError as exc:
+            at = f":{exc.colno}" if exc.colno is not None else ""
+            yield f"{source}:{number}", CollectguardError(f"{source}:{number}{at}: not valid JSON: {exc.msg}")
+
+
+# A single request (an attempt with its history, or a note) larger than this is refused:
+# the caps' reach is days of history, and a note is a page.
+MAX_REQUEST_CHARS = 50_000_000
+
+
+def _read_all(stream: TextIO, source: str) -> str:
+    try:
+        text = stream.read(MAX_REQUEST_CHARS + 1)
+    except UnicodeDecodeError as exc:
+        raise CollectguardError(f"{source}: {_not_utf8(exc)}") from None
+    if not text.strip():
+        raise CollectguardError(f"{source}: no request: the input is empty")
+    return text
+
+
+def _stdin() -> TextIO:
+    if sys.stdin is None or sys.stdin.closed:
+        raise CollectguardError("<stdin>: no input: standard input is closed (give a request file)")
+    return sys.stdin
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); send JSON in UTF-8"
 
 
 def _object(request: Any, where: str, required: str, allowed: set[str]) -> dict[str, Any]:
@@ -71,7 +111,7 @@ def _decide_note(policy: Policy, request: Any, where: str, explain: bool) -> Any
 
 def _run_checks(args: argparse.Namespace, decide: Callable[..., Any]) -> int:
     policy = load_policy(args.policy)
-    stream = open(args.input, encoding="utf-8") if args.input != "-" else sys.stdin
+    stream = open(args.input, encoding="utf-8") if args.input != "-" else _stdin()
     source = args.input if args.input != "-" else "<stdin>"
     worst = EXIT_OK
     with stream:
@@ -80,7 +120,11 @@ def _run_checks(args: argparse.Namespace, decide: Callable[..., Any]) -> int:
                 if isinstance(request, CollectguardError):
                     raise request
                 decision = decide(policy, request, where, args.explain)
-            except CollectguardError as exc:
+            except (CollectguardError, Exception) as exc:  # noqa: BLE001 - one line per request, never a trace
+                if not isinstance(exc, CollectguardError):
+                    if _debug():
+                        raise
+                    exc = CollectguardError(_internal(exc))
                 message = str(exc) if str(exc).startswith(source) else f"{where}: {exc}"
                 if not args.jsonl:
                     print(f"collectguard: {message}", file=sys.stderr)
@@ -155,7 +199,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _debug() -> bool:
+    import os
+
+    return os.environ.get("COLLECTGUARD_DEBUG", "") not in ("", "0")
+
+
+def _internal(exc: BaseException) -> str:
+    return (f"internal error: {type(exc).__name__}: {str(exc)[:200]} (this is a collectguard bug; "
+            "COLLECTGUARD_DEBUG=1 shows the trace)")
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Whatever a decision quotes back (a lone surrogate from a JSON escape) prints.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or detached stream
+                pass
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -166,8 +228,16 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"collectguard: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except UnicodeDecodeError as exc:
+        print(f"collectguard: {_not_utf8(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - exit 2 and one line; never 1, which means denied
+        if _debug():
+            raise
+        print(f"collectguard: {_internal(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

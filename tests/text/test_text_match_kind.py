@@ -14,10 +14,11 @@ from collectguard._normalize import normalize
 
 
 class Note:
-    __slots__ = ("text", "normalized", "context")
+    __slots__ = ("text", "normalized", "context", "memo")
 
     def __init__(self, text: str, context: dict[str, Any] | None = None) -> None:
         self.text = text
+        self.memo: dict[str, Any] = {}
         self.normalized = normalize(text)
         self.context = read_context(context or {"party": "debtor"})
 

@@ -1,4 +1,8 @@
-"""collectguard audit LOG: replay a call log and list every attempt or text that broke a rule."""
+"""collectguard audit LOG: replay a call log and list every attempt or text that broke a rule.
+
+Exit 0: nothing broke a rule; 1: something did; 2: some record could not be judged (each
+is printed with its place), so the audit is incomplete.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"\r{done:,} records audited", end="", file=sys.stderr, flush=True)
 
     for finding in audit(policy, read_records(args.log), summary, reorder=args.reorder, progress=progress):
-        if finding["broken"] or args.warnings:
+        if "error" in finding:  # a record that could not be judged: reported, counted, never dropped
+            print(json.dumps(finding, ensure_ascii=False))
+            print(f"collectguard: {finding['error']}", file=sys.stderr)
+        elif finding["broken"] or args.warnings:
             print(json.dumps(finding, ensure_ascii=False))
     if show:
         print(file=sys.stderr)
@@ -29,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False), file=sys.stderr)
     else:
         print(summary.table(), file=sys.stderr)
-    return 1 if summary.broken else 0
+    # 2 while any record could not be judged: the audit is incomplete, whatever it found.
+    return 2 if summary.refused else 1 if summary.broken else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

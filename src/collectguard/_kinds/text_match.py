@@ -41,10 +41,11 @@ try:  # the parser behind re, to judge a pattern's shape before it runs
 except ImportError:  # Python 3.10
     import sre_parse as _sre_parser  # type: ignore[no-redef]
 
+from .._backtrack import exponential
 from .._conditions import Condition
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
-from .._scorer import LinearModel, load_model
+from .._scorer import LinearModel, features, load_model
 from ._base import CompileEnv, Finding, Kind, Params
 
 # A number starts where a run of digits starts (not after a digit, nor after "digit,"): from
@@ -75,8 +76,11 @@ MACROS = {
     # 后4位1234, ending in 1234), a number of 13 or more digits in groups, or a masked one
     # (6222 **** 1234). A mobile number (11 digits) is not a card number.
     "card": r"(?:(?:尾号|尾数|末尾|末四位|后四位|末4位|后4位)[是为:\s]{0,3}[0-9]{3,4}"
-            r"|[0-9]{4}[\s*x-]*(?:[0-9*x]{4}[\s*x-]*){2,3}[0-9]{1,4}"
-            r"|[0-9]{4}[\s-]*[*x]{4,}[\s*x-]*[0-9]{4}"
+            # A masked or spaced card number (6222 **** **** 1234, 6222-xxxx-xxxx-1234):
+            # each repeat's body has one part its separator cannot match, so a long run
+            # of * or spaces is read in linear time.
+            r"|[0-9]{4}(?:[\s-]?[0-9*x]{4}){2,3}[\s-]?[0-9]{1,4}"
+            r"|[0-9]{4}(?:[\s-]?[*x]){4,}[\s-]?[0-9]{4}"
             r"|(?:ending|ends) (?:in |with )?[0-9]{4}|last (?:four|4) digits)",
     "cjk_number": _CJK_NUMBER,
 }
@@ -413,11 +417,11 @@ def _compiled(wrapped: str, where: str) -> re.Pattern[str]:
     """Compile ``(?:source)``; an error is reported against the source as written."""
     try:
         return re.compile(wrapped)
-    except re.error as wrapped_error:
+    except (re.error, OverflowError, RecursionError) as wrapped_error:
         source = wrapped[3:-1]
         try:
             re.compile(source)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:
             raise ValueError(f"{where}: pattern {source!r} does not compile: {exc}") from None
         # Valid alone, not inside a group: a global flag such as (?i) in the middle.
         raise ValueError(f"{where}: pattern {source!r} does not compile as one of several terms "
@@ -432,11 +436,12 @@ def _alnum(char: str) -> bool:
 
 
 def _pattern(source: str, where: str) -> str:
-    if _nests_quantifiers(source):
-        raise ValueError(f"{where}: pattern {source!r} nests quantifiers and can take "
-                         "exponential time on a near miss; rewrite it without (x+)+")
     for macro, expansion in MACROS.items():
         source = source.replace("{" + macro + "}", expansion)
+    if exponential(source):
+        raise ValueError(f"{where}: pattern {source!r} nests quantifiers and can take "
+                         "exponential time on a near miss; rewrite it without (x+)+, (a|aa)+ or "
+                         "(x+y?)+ (a repeat whose body can match one text two ways)")
     # Its Chinese characters fold as a note's do (幫佢還 is 帮他还 in a note, so in a
     # pattern too); one character for one, and none of them means anything to re.
     return source.translate(_HANZI)  # compiled once, wrapped, by compile_terms
@@ -445,51 +450,7 @@ def _pattern(source: str, where: str) -> str:
 _HANZI = {ord(t): s for t, s in TRADITIONAL_TO_SIMPLIFIED.items()}
 
 
-def _nests_quantifiers(source: str) -> bool:
-    """An unbounded repeat of something that ends in an unbounded repeat: (a+)+, (\\w*)*,
-    ((ab)*)+, (?:x|y+)+. A near miss then backtracks through every way of splitting the
-    text between the two, exponential in its length. A bounded outer repeat such as
-    (?: \\w+){0,4}, or a delimited one such as (?:[a-z]+ )*, is allowed."""
-    try:
-        parsed = _sre_parser.parse(source)
-    except Exception:  # reported as a pattern that does not compile
-        return False
-    return _has_nested(list(parsed))
-
-
 _UNBOUNDED = ("MAX_REPEAT", "MIN_REPEAT")
-
-
-def _has_nested(items: list[Any]) -> bool:
-    for op, av in items:
-        name = op.name
-        if name in _UNBOUNDED:
-            low, high, body = av
-            if high == _sre_parser.MAXREPEAT and _ends_unbounded(list(body)):
-                return True
-            if _has_nested(list(body)):
-                return True
-        elif name == "SUBPATTERN" and _has_nested(list(av[-1])):
-            return True
-        elif name == "BRANCH" and any(_has_nested(list(b)) for b in av[1]):
-            return True
-        elif name in ("ASSERT", "ASSERT_NOT") and _has_nested(list(av[1])):
-            return True
-    return False
-
-
-def _ends_unbounded(items: list[Any]) -> bool:
-    if not items:
-        return False
-    op, av = items[-1]
-    name = op.name
-    if name in _UNBOUNDED:
-        return av[1] == _sre_parser.MAXREPEAT or _ends_unbounded(list(av[2]))
-    if name == "SUBPATTERN":
-        return _ends_unbounded(list(av[-1]))
-    if name == "BRANCH":
-        return any(_ends_unbounded(list(b)) for b in av[1])
-    return False
 
 
 def _trie(words: list[str]) -> str:
@@ -615,7 +576,11 @@ class TextMatch:
         """The model's score and the features present, or None where the model is not asked."""
         if self.model is None or (self.model_unless is not None and self.model_unless.matches(note.context)):
             return None
-        score, present = self.model.score(note.normalized.text)
+        # The features are the same for every rule's model: read once per note.
+        found = note.memo.get("features")
+        if found is None:
+            found = note.memo["features"] = list(features(note.normalized.text))
+        score, present = self.model.score(note.normalized.text, found)
         if score < self.threshold or not self.model_cues:
             return score, present
         # Would fire: what it read near a refusal (or another clearing cue) does not count.
