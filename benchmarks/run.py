@@ -58,7 +58,9 @@ def baseline_check(attempt: dict, history: list[dict]) -> tuple[bool, datetime |
         return False, None
     if party == "third_party" and facts.get("third_party_objected") is True:
         return False, None
-    if channel == "call" and (facts.get("dedicated_line") is False or facts.get("recorded") is False):
+    # The pack reads a call that does not say it is recorded, or placed from a dedicated
+    # seat, as one that is not (absent: false): only true passes.
+    if channel == "call" and (facts.get("dedicated_line") is not True or facts.get("recorded") is not True):
         return False, None
     times: list[datetime] = []
     if party == "third_party" and channel == "call":
@@ -103,6 +105,9 @@ def baseline_audit(path: Path) -> tuple[int, int]:
     def judge(at: datetime, r: dict) -> bool:
         local = at.astimezone(SHANGHAI)
         bad = r["channel"] in ("call", "sms", "visit") and not 8 <= local.hour < 22
+        facts = r.get("facts") or {}
+        if r["channel"] == "call" and (facts.get("recorded") is not True or facts.get("dedicated_line") is not True):
+            bad = True
         times = counted.get(r["contact"])
         if r["party"] == "third_party" and r["channel"] == "call" and times:
             start = datetime(local.year, local.month, local.day, tzinfo=SHANGHAI).astimezone(timezone.utc)
@@ -232,7 +237,8 @@ def attempts_stream(n: int, seed: int = 2):
         yield f"row {i}", {"at": at.isoformat(), "channel": "call",
                            "party": "third_party" if rnd.random() < 0.4 else "debtor",
                            "contact": f"+86-{rnd.randrange(20000):05d}",
-                           "outcome": rnd.choice(["no_answer", "busy", "answered"])}
+                           "outcome": rnd.choice(["no_answer", "busy", "answered"]),
+                           "facts": {"recorded": True, "dedicated_line": True}}
 
 
 def bench_bulk(policy, n: int, results: dict) -> None:
