@@ -110,3 +110,14 @@ def test_before_the_policy_is_in_force_the_check_refuses(pack) -> None:
 
     with pytest.raises(collectguard.InputError, match="in force 2015-07-01"):
         pack.check_attempt(call("2015-06-30T10:00:00+08:00"))
+
+
+def test_next_allowed_at_is_searched_when_read_from_the_history_as_given(pack) -> None:
+    history = [entry("2026-11-23T21:05:00+08:00"), entry("2026-11-23T21:20:00+08:00")]
+    decision = pack.check_attempt(call("2026-11-23T21:30:00+08:00"), history)
+    history.clear()  # the caller reuses its list before reading the answer
+    assert decision.next_allowed_at.isoformat() == "2026-11-24T08:00:00+08:00"
+    assert decision == pack.check_attempt(call("2026-11-23T21:30:00+08:00"),
+                                          [entry("2026-11-23T21:05:00+08:00"), entry("2026-11-23T21:20:00+08:00")])
+    with pytest.raises(AttributeError):
+        decision.allowed = True  # type: ignore[misc]

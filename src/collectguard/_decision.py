@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,15 +21,43 @@ class PolicyRef:
         return {"id": self.id, "version": self.version, "digest": self.digest, "client": self.client}
 
 
-@dataclass(frozen=True, slots=True)
 class Reason:
-    """One rule that fired: what it says, the article it enforces and what it saw."""
+    """One rule that fired: what it says, the article it enforces and what it saw.
 
-    rule: str
-    severity: str
-    message: str
-    citation: str | None
-    evidence: Mapping[str, Any]
+    ``evidence`` is built when first read (a dialer that only asks allowed-or-not does
+    not pay for it); ``source``: a mapping, or an object whose ``evidence`` is one.
+    """
+
+    __slots__ = ("rule", "severity", "message", "citation", "_evidence")
+
+    def __init__(self, rule: str, severity: str, message: str, citation: str | None, evidence: Any) -> None:
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "citation", citation)
+        object.__setattr__(self, "_evidence", evidence)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Reason is immutable: cannot set {name}")
+
+    @property
+    def evidence(self) -> Mapping[str, Any]:
+        found = self._evidence
+        if not isinstance(found, Mapping):
+            found = found.evidence
+            object.__setattr__(self, "_evidence", found)
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reason):
+            return NotImplemented
+        return (self.rule, self.severity, self.message, self.citation, self.evidence) == (
+            other.rule, other.severity, other.message, other.citation, other.evidence)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Reason(rule={self.rule!r}, severity={self.severity!r}, evidence={self.evidence!r})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity, "message": self.message,
@@ -52,24 +80,54 @@ class RuleTrace:
                 "fired": self.fired, "values": _plain(self.values)}
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
     """Allowed or not, every reason (deny first, then policy order), and when to retry.
 
     ``next_allowed_at`` (attempts only): the earliest instant at or after the attempt's
     time at which the same attempt with the same history would be allowed, in the
-    recipient's zone; ``None`` when allowed, or when no wait helps.
+    recipient's zone; ``None`` when allowed, or when no wait helps. A denied decision
+    works it out when it is first read (a dialer that only asks allowed-or-not never pays
+    for the search), from the history as it was when the check ran.
     """
 
-    allowed: bool
-    reasons: tuple[Reason, ...]
-    policy: PolicyRef
-    next_allowed_at: datetime | None = None
-    explanation: tuple[RuleTrace, ...] | None = None
+    __slots__ = ("allowed", "reasons", "policy", "explanation", "_next", "_search")
+
+    def __init__(self, allowed: bool, reasons: tuple[Reason, ...], policy: PolicyRef,
+                 next_allowed_at: datetime | None = None, explanation: tuple[RuleTrace, ...] | None = None,
+                 search: Callable[[], datetime | None] | None = None) -> None:
+        object.__setattr__(self, "allowed", allowed)
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "policy", policy)
+        object.__setattr__(self, "explanation", explanation)
+        object.__setattr__(self, "_next", next_allowed_at)
+        object.__setattr__(self, "_search", search)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Decision is immutable: cannot set {name}")
+
+    @property
+    def next_allowed_at(self) -> datetime | None:
+        search = self._search
+        if search is not None:
+            object.__setattr__(self, "_next", search())
+            object.__setattr__(self, "_search", None)
+        return self._next
 
     @property
     def denied_by(self) -> list[str]:
         return [r.rule for r in self.reasons if r.severity == "deny"]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return (self.allowed, self.reasons, self.policy, self.next_allowed_at, self.explanation) == (
+            other.allowed, other.reasons, other.policy, other.next_allowed_at, other.explanation)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Decision(allowed={self.allowed!r}, reasons={self.reasons!r}, policy={self.policy!r}, "
+                f"next_allowed_at={self.next_allowed_at!r})")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

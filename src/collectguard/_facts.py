@@ -139,7 +139,7 @@ def _blank(decl: FactDecl, value: Any) -> bool:
 class FactReader:
     """The declarations of one pack, prepared to read the facts of every input."""
 
-    __slots__ = ("decls", "names", "defaults", "defaulted", "required", "ignore_undeclared", "empty")
+    __slots__ = ("decls", "names", "defaults", "defaulted", "required", "ignore_undeclared", "empty", "flags")
 
     def __init__(self, decls: Mapping[str, FactDecl], ignore_undeclared: bool = False) -> None:
         self.decls = dict(decls)
@@ -148,6 +148,7 @@ class FactReader:
         self.defaulted = frozenset(self.defaults)
         self.required = tuple(name for name, d in decls.items() if d.absent == "refuse")
         self.ignore_undeclared = ignore_undeclared
+        self.flags = frozenset(name for name, d in decls.items() if d.type == "boolean")
         # Most inputs send no facts: one shared mapping of the defaults (never mutated).
         self.empty: tuple[Mapping[str, Any], frozenset[str]] = (dict(self.defaults), self.defaulted)
 
@@ -159,8 +160,11 @@ class FactReader:
                 self._missing(self.required[0], where)
             return self.empty
         facts: dict[str, Any] = {}
-        decls = self.decls
+        decls, flags = self.decls, self.flags
         for name, value in given.items():
+            if (value is True or value is False) and name in flags:
+                facts[name] = value  # the common case: a declared boolean sent as one
+                continue
             decl = decls.get(name)
             if decl is None:
                 self._undeclared(name, where)
@@ -171,17 +175,14 @@ class FactReader:
             if problem is not None:
                 raise InputError(f"{where}.{name}: {problem} (declared {decl.type}: {decl.meaning})")
             facts[name] = value
-        if len(facts) == len(decls):
-            return facts, frozenset()
-        defaulted = []
-        for name, value in self.defaults.items():
-            if name not in facts:
-                facts[name] = value
-                defaulted.append(name)
+        unsent = self.defaulted - facts.keys()
+        if unsent:
+            for name in unsent:
+                facts[name] = self.defaults[name]
         for name in self.required:
             if name not in facts:
                 self._missing(name, where)
-        return facts, frozenset(defaulted)
+        return facts, unsent
 
     def check_value(self, name: str, value: Any, where: str) -> None:
         """A fact of a history entry, as a cap's count filter reads it (absent: not checked)."""

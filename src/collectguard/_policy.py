@@ -318,7 +318,7 @@ class Policy:
             raise InputError(f"history: {len(entries):,} entries, over this pack's limit of {self._max_history:,} "
                              f"(limits.history_entries); send the entries within the caps' reach "
                              f"({self.max_reach().days + 1} days) or keep them in a session")
-        return self._check_with(attempt, History(entries), explain)
+        return self._check_with(attempt, History(entries), explain, lazy=True)
 
     def session(self, history: Iterable[Any] | None = None) -> "Session":
         """A :class:`Session` that keeps ``history`` indexed for many checks and records."""
@@ -326,7 +326,11 @@ class Policy:
 
         return Session(self, history)
 
-    def _check_with(self, attempt: Any, history: History, explain: bool, search: bool = True) -> Decision:
+    def _check_with(self, attempt: Any, history: History, explain: bool, search: bool = True,
+                    lazy: bool = False) -> Decision:
+        # lazy: next_allowed_at is searched for when first read (check_attempt: its history
+        # is the caller's, read as it was); a session's history changes as it records, so
+        # a session decides it at once.
         # search=False: an audit asks only what broke, never when it could have been placed.
         subject = read_attempt(attempt, self._zones)
         subject.facts, subject.defaulted = self._facts.read(subject.facts, "attempt.facts")
@@ -355,18 +359,33 @@ class Policy:
         if not fired and not explain and rs.clear is not None:
             return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
-        next_at = None
+        find = next_at = None
         if denying and search:
             # The deny rules that apply, asked again at later instants; None: decide per day.
             applying = None if route is None else [
                 check for rule, gate, check in route if rule.severity == "deny" and (gate is None or gate(subject))]
-            next_at = self._next_allowed(rs, ctx, denying, applying)
+            zone0 = subject.zones[0]
+
+            def find() -> datetime | None:
+                found = self._next_allowed(rs, ctx, denying, applying)
+                return found.astimezone(zone0) if found is not None else None
+
+            if not lazy:
+                next_at = find()
+                find = None
+        reasons = _reasons(fired)
+        if lazy:
+            history.entries = list(history.entries)  # evidence and search read the history as it was given
+        else:
+            for reason in reasons:
+                reason.evidence  # noqa: B018 - a session's history changes as it records: read it now
         return Decision(
             allowed=not denying,
-            reasons=_reasons(fired),
+            reasons=reasons,
             policy=rs.ref,
-            next_allowed_at=next_at.astimezone(subject.zones[0]) if next_at is not None else None,
+            next_allowed_at=next_at,
             explanation=self._explain_attempt(rs, ctx) if explain else None,
+            search=find,
         )
 
     def _next_allowed(self, rs: RuleSet, ctx: _Context, denying: list[Finding],
@@ -499,7 +518,7 @@ def _off(rs: RuleSet) -> str:
 
 
 def _reasons(fired: list[tuple[CompiledRule, Finding]]) -> tuple[Reason, ...]:
-    reasons = [Reason(r.id, r.severity, r.message, r.citation, f.evidence) for r, f in fired]
+    reasons = [Reason(r.id, r.severity, r.message, r.citation, f) for r, f in fired]
     reasons.sort(key=lambda reason: reason.severity != "deny")  # stable: policy order within
     return tuple(reasons)
 
