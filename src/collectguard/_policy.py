@@ -186,7 +186,7 @@ class Policy:
         self._max_note, self._max_history = spec.limits.note_chars, spec.limits.history_entries
         # Speaker labels: in a transcript the text rules see only the agent's turns.
         turns = spec.text.turns if spec.text is not None else None
-        self._turns = Turns(turns.others, turns.agent) if turns is not None else None
+        self._turns = Turns(turns.others, turns.agent, turns.says) if turns is not None else None
         self._layers, self._phonetic = _text_layers(spec)
         self._base = self._compile(doc, spec, None)
         self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}

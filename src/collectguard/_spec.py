@@ -98,6 +98,9 @@ class TurnLabels(_Strict):
     agent: list[str] = Field(min_length=1, description="labels of the agent's own turns (坐席, Agent, A); "
                              "a note is a transcript only when it has one")
 
+    says: list[str] = Field(default_factory=list, description="verbs of saying (说, 称, 骂, said, called): a "
+                            "quotation another party's label introduces with one is theirs, not matched")
+
     @field_validator("others", "agent")
     @classmethod
     def _labels(cls, value: list[str]) -> list[str]:
