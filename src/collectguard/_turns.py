@@ -167,6 +167,8 @@ class Turns:
             clause = max(text.rfind(c, 0, found.start()) for c in _CLAUSE_BREAKS) + 1
             if self._agent_before.search(text, clause, found.start()):  # type: ignore[union-attr]
                 continue
+            if _ADDRESSED.search(text, max(clause, found.start() - 9), found.start()):
+                continue  # 职员同借款人阿妈讲「…」, told the customer '…': the other is spoken to
             start = found.start("open")
             while True:
                 end = _closing(text, start)
@@ -207,6 +209,9 @@ class Turns:
 _OPENERS = "\"“‘「『'"
 _QUOTE_MARKS = _OPENERS + "＂＇"
 _CLAUSE_BREAKS = "\n。!?;,，:"
+# Words right before another's label that make them the one spoken to, not the speaker.
+_ADDRESSED = re.compile(r"(?:[对向跟同和与给]|(?<![a-z])(?:to|told|tells|asked|informed|warned|reminded)"
+                        r"(?: the| his| her| their)?\s)$")
 _CLOSERS = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "'": "'"}
 _LONGEST_QUOTE = 400
 
