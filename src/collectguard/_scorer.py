@@ -25,6 +25,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,18 @@ def _stem(word: str) -> str:
     return str(_stemmer().stemWord(word.replace("'", "")))
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer  # a declared dependency; read on first use
+_LOCAL = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer() -> Any:
+    """This thread's stemmer: a snowball stemmer keeps its state while it stems a word, so
+    threads do not share one."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer  # a declared dependency; read on first use
+
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def tokens(text: str) -> Iterator[tuple[str | None, int, int]]:
