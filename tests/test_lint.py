@@ -129,3 +129,18 @@ def test_schema_file_is_generated_from_the_models() -> None:
     shipped = json.loads((ROOT / "docs" / "policy.schema.json").read_text(encoding="utf-8"))
     assert shipped == collectguard.json_schema(), "run: collectguard schema > docs/policy.schema.json"
     assert PACK.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../docs/policy.schema.json")
+
+
+def test_load_and_lint_place_a_problem_alike() -> None:
+    import collectguard
+    from collectguard._lint import lint_file
+
+    checked = 0
+    for path in sorted((Path(__file__).parent / "lint" / "broken").glob("*.yaml")):
+        try:
+            collectguard.load_policy(path)
+        except collectguard.PolicyError as exc:
+            places = {(p.line, p.column) for p in lint_file(str(path)) if p.level == "error"}
+            assert (exc.line, exc.column) in places, (path.name, exc, places)
+            checked += 1
+    assert checked >= 30

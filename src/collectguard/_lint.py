@@ -15,7 +15,8 @@ from typing import Any
 from ._errors import PolicyError
 from ._kinds import BY_NAME
 from ._kinds._base import CompileEnv
-from ._spec import PolicySpec, RuleBase, patched_rule, validate
+from ._facts import FactReader
+from ._spec import PolicySpec, RuleBase, patched_rule, rule_error, validate
 from ._vocab import CHANNELS, OUTCOMES
 from ._yaml import Document, load
 
@@ -74,33 +75,14 @@ def _compile_all(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     shared: dict[str, Any] = {}
     folder = Path(doc.path).resolve().parent if doc.path and not doc.path.startswith("<") else None
     lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
+    facts = FactReader(spec.facts)
     for rule, where in placed:
         kind = BY_NAME[rule.kind]
         try:
-            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone, folder, shared, lexicons))
+            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone, folder, shared, lexicons, facts))
         except ValueError as exc:
-            message = str(exc)
-            line, col = doc.position(where + ("params",) + _term_loc(doc, where, message))
-            out.append(PolicyError(f"rule '{rule.id}': {message}", path=doc.path, line=line, column=col,
-                                   check="invalid-pattern" if "pattern" in message else "invalid-value"))
+            out.append(rule_error(doc, where, rule.id, exc))
     return out
-
-
-def _term_loc(doc: Document, where: tuple[Any, ...], message: str) -> tuple[Any, ...]:
-    """Where in a text rule's params a bad pattern sits, from 'groups.x: pattern ...'."""
-    head = message.split(":", 1)[0]
-    parts = head.split(".")
-    if len(parts) != 2 or parts[0] not in ("groups", "cues"):
-        return ()
-    params = doc.data
-    for part in where + ("params",):
-        params = params[part] if isinstance(params, (dict, list)) else None
-    terms = (((params or {}).get(parts[0]) or {}).get(parts[1]) or {}).get("any") or []
-    quoted = message.split("pattern ", 1)[1] if "pattern " in message else ""
-    for i, term in enumerate(terms):
-        if isinstance(term, str) and term.startswith("re:") and repr(term[3:])[:12] in quoted:
-            return (parts[0], parts[1], "any", i)
-    return (parts[0], parts[1])
 
 
 def _semantics(doc: Document, spec: PolicySpec) -> list[PolicyError]:

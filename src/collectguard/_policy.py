@@ -28,7 +28,7 @@ from ._phonetic import Phonetic, terms_of
 from ._turns import Turns
 from ._kinds._base import CompileEnv, Finding
 from ._vocab import CHANNELS, PARTIES
-from ._spec import Effective, PolicySpec, RuleBase, patched_rule, validate
+from ._spec import Effective, PolicySpec, RuleBase, patched_rule, rule_error, validate
 from ._yaml import Document, load
 
 if TYPE_CHECKING:
@@ -230,9 +230,7 @@ class Policy:
             check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
                                                          self._shared, self._lexicons, self._facts))
         except ValueError as exc:
-            line, col = doc.position(where + ("params",))
-            raise PolicyError(f"rule '{rule.id}': {exc}", path=doc.path, line=line, column=col,
-                              check="invalid-value") from None
+            raise rule_error(doc, where, rule.id, exc) from None
         return CompiledRule(
             id=rule.id, kind=kind.name, subject=kind.subject, severity=rule.severity,
             message=rule.message or f"{rule.id}: {kind.summary}", citation=rule.citation,

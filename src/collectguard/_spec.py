@@ -464,3 +464,37 @@ def patched_rule(doc: Document, spec: PolicySpec, overlay_index: int, rule_id: s
         prefix = ("overlays", overlay_index, "rules", rule_id)
         first = exc.errors(include_url=False)[0]
         raise _one(first, prefix + _data_loc(merged, tuple(first["loc"])), doc) from None
+
+
+# -- errors a kind raises while compiling, placed in the file ---------------------------
+
+def rule_error(doc: Document, where: tuple[Any, ...], rule_id: str, exc: ValueError) -> PolicyError:
+    """A kind's compile error as a PolicyError at its place: the one mapper load and lint
+    both use, so a problem has the same line and column from either. A kind's error may
+    carry ``path`` (inside the rule's params); a text rule's pattern error names its group
+    ("groups.offer: pattern '...'") and is placed at the term it quotes."""
+    message = str(exc)
+    inner = getattr(exc, "path", None)
+    loc = tuple(inner) if inner is not None else _term_loc(doc, where, message)
+    line, col = doc.position(where + ("params",) + loc)
+    return PolicyError(f"rule '{rule_id}': {message}", path=doc.path, line=line, column=col,
+                       check="invalid-pattern" if "pattern" in message else "invalid-value")
+
+
+def _term_loc(doc: Document, where: tuple[Any, ...], message: str) -> tuple[Any, ...]:
+    """Where in a text rule's params a bad pattern sits, from 'groups.x: pattern ...'."""
+    head = message.split(":", 1)[0]
+    parts = head.split(".")
+    if len(parts) != 2 or parts[0] not in ("groups", "cues"):
+        return ()
+    params = doc.data
+    for part in where + ("params",):
+        params = params[part] if isinstance(params, (dict, list)) else None
+    terms = (((params or {}).get(parts[0]) or {}).get(parts[1]) or {}).get("any") or []
+    quoted = message.split("pattern ", 1)[1] if "pattern " in message else ""
+    for i, term in enumerate(terms):
+        if isinstance(term, str) and term.startswith("re:") and repr(term[3:])[:12] in quoted:
+            return (parts[0], parts[1], "any", i)
+    return (parts[0], parts[1])
+
+
