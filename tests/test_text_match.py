@@ -106,7 +106,7 @@ def test_patterns_are_checked_at_load(change: str, message: str | None) -> None:
         return
     with pytest.raises(collectguard.PolicyError, match=message) as caught:
         policy_from(text)
-    assert caught.value.line == 11
+    assert caught.value.line == 12  # the line of the term itself
 
 
 @pytest.mark.parametrize("change, message", [
