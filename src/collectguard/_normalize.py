@@ -156,7 +156,9 @@ class _WordLayers:
         chars = "".join(re.escape(k) for k in leet)
         self.leet_inside = re.compile(f"(?<=[a-z])[{chars}]+(?=[a-z])") if chars else None
         symbols = "".join(re.escape(k) for k in leet if not k.isdigit())
-        self.leet_leading = re.compile(f"(?<![a-z0-9])[{symbols}](?=[a-z]{{2}})") if symbols else None
+        # (one symbol starting a word; not the last of a run such as !!ss, which a second
+        # reading would then turn to iiss: folding is idempotent)
+        self.leet_leading = re.compile(f"(?<![a-z0-9{symbols}])[{symbols}](?=[a-z]{{2}})") if symbols else None
         self.spelled_out = spelled_out
         self.repeats = repeats
 

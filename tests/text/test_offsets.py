@@ -111,3 +111,9 @@ def test_a_span_maps_to_what_the_user_wrote() -> None:
         i = n.text.index(folded)
         s, e = n.original_span(i, i + len(folded))
         assert text[s:e] == original
+
+
+def test_a_run_of_leet_symbols_reads_the_same_twice() -> None:
+    # Found by the property above: !!ß read as !iss, then as iiss.
+    once = normalize("!!ß").text
+    assert normalize(once).text == once
