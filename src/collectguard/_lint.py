@@ -122,7 +122,7 @@ def _literal_patterns(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[
     for table in ("groups", "cues"):
         for name, group in getattr(rule.params, table).items():
             for i, term in enumerate(group.any):
-                if term.startswith("re:") or not _PATTERN_SYNTAX.search(term):
+                if term.startswith(("re:", "phrase:")) or not _PATTERN_SYNTAX.search(term):
                     continue
                 line, col = doc.position(where + ("params", table, name, "any", i))
                 problems.append(PolicyError(

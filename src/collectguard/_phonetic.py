@@ -360,6 +360,6 @@ def terms_of(rules: Iterable[Any], lexicons: Mapping[str, Iterable[str]]) -> lis
             terms: list[str] = []
             for t in group.any:
                 terms.extend(lexicons.get(t[1:], ()) if t.startswith("@") else [t])
-            found.extend(f for f in (fold(t).strip() for t in terms if not t.startswith("re:"))
+            found.extend(f for f in (fold(t).strip() for t in terms if not t.startswith(("re:", "phrase:")))
                          if _is_chinese(f))
     return found

@@ -215,7 +215,7 @@ class PolicySpec(_Strict):
             if not terms:
                 raise ValueError(f"lexicon '{name}' is empty")
             for term in terms:
-                if term.startswith("re:") or term.startswith("@") or not fold(term).strip():
+                if term.startswith(("re:", "phrase:", "@")) or not fold(term).strip():
                     raise ValueError(f"lexicon '{name}': {term!r} must be a plain term (no re:, no @, not empty)")
         return value
 
@@ -492,8 +492,13 @@ def _term_loc(doc: Document, where: tuple[Any, ...], message: str) -> tuple[Any,
         params = params[part] if isinstance(params, (dict, list)) else None
     terms = (((params or {}).get(parts[0]) or {}).get(parts[1]) or {}).get("any") or []
     quoted = message.split("pattern ", 1)[1] if "pattern " in message else ""
+    said = message.split("phrase ", 1)[1] if "phrase " in message else ""
     for i, term in enumerate(terms):
-        if isinstance(term, str) and term.startswith("re:") and repr(term[3:])[:12] in quoted:
+        if not isinstance(term, str):
+            continue
+        if term.startswith("re:") and repr(term[3:])[:12] in quoted:
+            return (parts[0], parts[1], "any", i)
+        if term.startswith("phrase:") and said and repr(term[7:].strip())[:12] in said:
             return (parts[0], parts[1], "any", i)
     return (parts[0], parts[1])
 

@@ -45,6 +45,7 @@ from .._backtrack import exponential
 from .._conditions import Condition
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
+from .._phrase import PhraseError, compile_phrase
 from .._scorer import LinearModel, features, load_model
 from ._base import CompileEnv, Finding, Kind, Params
 
@@ -394,8 +395,14 @@ def compile_terms(terms: list[str], where: str, lexicons: Mapping[str, tuple[str
     patterns, literals, bounded = [], [], []
     lexicons = lexicons or {}
     for term in expand(terms, where, lexicons):
-        if term.startswith("re:"):
-            source = _pattern(_with_lexicons(term[3:], where, lexicons), where)
+        if term.startswith(("re:", "phrase:")):
+            if term.startswith("phrase:"):
+                try:
+                    source = _pattern(compile_phrase(term[7:], lexicons), where)
+                except PhraseError as exc:
+                    raise ValueError(f"{where}: {exc}") from None
+            else:
+                source = _pattern(_with_lexicons(term[3:], where, lexicons), where)
             # A leading word-boundary lookbehind keeps the regex engine from skipping
             # ahead by first character; it is checked after the match instead.
             for boundary in _LEADING_BOUNDARIES:
