@@ -134,6 +134,7 @@ def _literal_patterns(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[
 
 _LONG_PATTERN = 80
 _LEXICON_USE = re.compile(r"^@([a-z][a-z0-9_]*)$|\{@([a-z][a-z0-9_]*)\}")
+_PHRASE_LEXICON = re.compile(r"@([a-z][a-z0-9_]*)")
 
 
 def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
@@ -152,6 +153,8 @@ def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                 for i, term in enumerate(group.any):
                     for match in _LEXICON_USE.finditer(term):
                         used.add(match.group(1) or match.group(2))
+                    if term.startswith("phrase:"):
+                        used.update(_PHRASE_LEXICON.findall(term))
                     if term.startswith("re:") and len(term) - 3 > _LONG_PATTERN:
                         line, col = doc.position(where + ("params", table, name, "any", i))
                         problems.append(PolicyError(
