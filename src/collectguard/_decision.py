@@ -16,9 +16,14 @@ class PolicyRef:
     version: str
     digest: str
     client: str | None = None
+    # A layered pack: (id, version, digest) of each file, base first; empty for one file.
+    layers: tuple[tuple[str, str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "digest": self.digest, "client": self.client}
+        out: dict[str, Any] = {"id": self.id, "version": self.version, "digest": self.digest, "client": self.client}
+        if self.layers:
+            out["layers"] = [{"id": i, "version": v, "digest": d} for i, v, d in self.layers]
+        return out
 
 
 class Reason:

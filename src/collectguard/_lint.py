@@ -16,6 +16,7 @@ from ._errors import PolicyError
 from ._kinds import BY_NAME
 from ._kinds._base import CompileEnv
 from ._facts import FactReader
+from ._layers import is_layer
 from ._spec import PolicySpec, RuleBase, patched_rule, rule_error, validate
 from ._vocab import CHANNELS, OUTCOMES
 from ._yaml import Document, load
@@ -39,6 +40,14 @@ def lint_text(text: str, path: str) -> list[PolicyError]:
     except PolicyError as exc:
         return [exc]
     problems = _yaml11(doc)
+    if is_layer(doc):  # a layer over another pack: checked as it loads, merged with the packs below
+        from ._policy import parse_policy
+
+        try:
+            parse_policy(text, path)
+        except PolicyError as exc:
+            problems.append(exc)
+        return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.check))
     spec, found = validate(doc)
     problems += found
     if spec is not None:

@@ -23,6 +23,7 @@ from ._facts import FactReader
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
 from ._kinds import BY_NAME
+from ._layers import is_layer, read_stack
 from ._normalize import Layers, fold, normalize
 from ._phonetic import Phonetic, terms_of
 from ._turns import Turns
@@ -161,13 +162,20 @@ class _Note:
 class Policy:
     """A compiled, immutable policy. Build it with :func:`load_policy`."""
 
-    def __init__(self, spec: PolicySpec, doc: Document, digest: str) -> None:
+    def __init__(self, spec: PolicySpec, doc: Document, digest: str,
+                 origins: dict[tuple[Any, ...], tuple[Document, tuple[Any, ...]]] | None = None,
+                 layers: tuple[Any, ...] = ()) -> None:
+        # origins: for a layered pack, the file and place each rule and overlay was written
+        # (a compile error is reported there, a model file is read beside it).
+        self._origins = origins or {}
+        self.layers = layers  # LayerRef per file, base first; empty for a single file
         self.id = spec.id
         self.version = spec.version
         self.title = spec.title
         self.timezone = spec.timezone
         self.digest = digest
         self.path = doc.path
+        self._doc_data = doc.data  # the pack as written (layers merged), for collectguard show
         self.spec = spec
         self._zones = (zone(spec.timezone),)
         self._zone = self._zones[0]
@@ -215,7 +223,8 @@ class Policy:
                 compiled = self._compiled[id(rule)] = self._compile_rule(rule, where, doc)
             (attempt if compiled.subject == "attempt" else text).append(compiled)
         rules = attempt + text
-        ref = PolicyRef(self.id, self.version, self.digest, client)
+        ref = PolicyRef(self.id, self.version, self.digest, client,
+                        tuple((la.id, la.version, la.digest) for la in self.layers) if len(self.layers) > 1 else ())
         return RuleSet(
             ref=ref, clear=Decision(allowed=True, reasons=(), policy=ref),
             attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
@@ -226,6 +235,9 @@ class Policy:
 
     def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
         kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
+        origin = self._origins.get(where[:2])
+        if origin is not None:  # a layered pack: the file the rule was written in
+            doc, where = origin[0], origin[1] + where[2:]
         try:
             check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
                                                          self._shared, self._lexicons, self._facts))
@@ -522,8 +534,17 @@ def _reasons(fired: list[tuple[CompiledRule, Finding]]) -> tuple[Reason, ...]:
 
 
 def parse_policy(text: str, path: str = "<policy>") -> Policy:
-    """A policy from YAML text; raises :class:`PolicyError` (with file:line:col) on any problem."""
+    """A policy from YAML text; raises :class:`PolicyError` (with file:line:col) on any problem.
+    A text with ``extends:`` is a layer over another pack (see ``_layers``)."""
     doc = load(text, path)
+    if is_layer(doc):
+        stack = read_stack(doc, text, _read_layer)
+        spec, problems = validate(stack.doc)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise errors[0]
+        assert spec is not None
+        return Policy(spec, stack.doc, stack.digest, stack.origins, tuple(stack.layers))
     spec, problems = validate(doc)
     errors = [p for p in problems if p.level == "error"]
     if errors:
@@ -546,6 +567,16 @@ def load_policy(path: str | Path) -> Policy:
     from ._packs import resolve
 
     path = resolve(path)
+    return parse_policy(_read_text(path), str(path))
+
+
+def _read_layer(path: Path) -> tuple[str, Document]:
+    text = _read_text(path)
+    return text, load(text, str(path))
+
+
+def _read_text(path: Path) -> str:
+    """A policy file's text, read at most MAX_POLICY_BYTES; PolicyError naming it otherwise."""
     try:
         with open(path, "rb") as stream:
             raw = stream.read(MAX_POLICY_BYTES + 1)  # bounded: a device or a runaway file is refused
@@ -558,4 +589,4 @@ def load_policy(path: str | Path) -> Policy:
                           check="file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read the policy file: {exc}", path=str(path), check="file") from None
-    return parse_policy(text, str(path))
+    return text
