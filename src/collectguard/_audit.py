@@ -24,10 +24,11 @@ from ._clock import ClockError, instant
 from ._errors import InputError
 from ._input import DIRECTION_SET, OUTCOME_SET, REACHED_SET, _choice
 
-_ATTEMPT = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone", "facts")
+_ATTEMPT = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "region", "timezone",
+            "facts")
 _LOGGED = frozenset(_ATTEMPT + ("outcome", "text", "direction", "reached"))
 _HAPPENED = ("direction", "reached")  # what a log says of a contact besides its outcome
-_CONTEXT = ("party", "relation", "channel", "client", "facts")
+_CONTEXT = ("party", "relation", "channel", "client", "region", "facts")
 
 
 @dataclass

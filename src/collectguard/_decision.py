@@ -18,9 +18,12 @@ class PolicyRef:
     client: str | None = None
     # A layered pack: (id, version, digest) of each file, base first; empty for one file.
     layers: tuple[tuple[str, str, str], ...] = ()
+    region: str | None = None  # the recipient's region whose overlay applied
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "version": self.version, "digest": self.digest, "client": self.client}
+        if self.region is not None:
+            out["region"] = self.region
         if self.layers:
             out["layers"] = [{"id": i, "version": v, "digest": d} for i, v, d in self.layers]
         return out

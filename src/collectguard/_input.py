@@ -46,11 +46,11 @@ class Subject:
     """An attempt as the rules see it: times in UTC, zones resolved, facts a dict."""
 
     __slots__ = ("at", "channel", "party", "relation", "contact", "account", "party_id",
-                 "client", "zones", "facts", "defaulted")
+                 "client", "zones", "facts", "defaulted", "region")
 
     def __init__(self, at: datetime, channel: str, party: str, relation: str | None, contact: str,
                  account: str | None, party_id: str | None, client: str | None,
-                 zones: tuple[Any, ...], facts: Mapping[str, Any]) -> None:
+                 zones: tuple[Any, ...], facts: Mapping[str, Any], region: str | None = None) -> None:
         self.at = at
         self.channel = channel
         self.party = party
@@ -61,21 +61,23 @@ class Subject:
         self.client = client
         self.zones = zones
         self.facts = facts
+        self.region = region
         self.defaulted: frozenset[str] = _NONE  # facts not sent, read from the pack's absent:
 
 
 class NoteSubject:
     """A note's context as the rules see it."""
 
-    __slots__ = ("party", "relation", "channel", "client", "facts", "defaulted")
+    __slots__ = ("party", "relation", "channel", "client", "facts", "defaulted", "region")
 
     def __init__(self, party: str, relation: str | None, channel: str | None, client: str | None,
-                 facts: Mapping[str, Any]) -> None:
+                 facts: Mapping[str, Any], region: str | None = None) -> None:
         self.party = party
         self.relation = relation
         self.channel = channel
         self.client = client
         self.facts = facts
+        self.region = region
         self.defaulted: frozenset[str] = _NONE
 
 
@@ -159,6 +161,7 @@ def read_attempt(value: Any, default_zones: tuple[Any, ...], where: str = "attem
         client=_optional_text(data.get("client"), f"{where}.client"),
         zones=read_zones(data.get("timezone"), default_zones, f"{where}.timezone"),
         facts=facts,
+        region=_optional_text(data.get("region"), f"{where}.region"),
     )
 
 
@@ -169,13 +172,15 @@ def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
     channel, party, contact = value["channel"], value["party"], value["contact"]
     relation, facts = value.get("relation"), value.get("facts")
     account, party_id, client = value.get("account"), value.get("party_id"), value.get("client")
+    region = value.get("region")
     if (type(channel) is not str or channel not in _CHANNELS or type(party) is not str or party not in _PARTIES
             or type(contact) is not str or not contact
             or (relation is not None and (type(relation) is not str or relation not in _RELATIONS))
             or (facts is not None and type(facts) is not dict)
             or (account is not None and type(account) is not str)
             or (party_id is not None and type(party_id) is not str)
-            or (client is not None and type(client) is not str)):
+            or (client is not None and type(client) is not str)
+            or (region is not None and type(region) is not str)):
         return None
     at = value["at"]
     if type(at) is str:
@@ -199,7 +204,7 @@ def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
             return None
     else:
         return None
-    return Subject(parsed, channel, party, relation, contact, account, party_id, client, zones, facts or {})
+    return Subject(parsed, channel, party, relation, contact, account, party_id, client, zones, facts or {}, region)
 
 
 def read_history(value: Any) -> list[Any]:
@@ -257,4 +262,5 @@ def read_context(value: Any, where: str = "context") -> NoteSubject:
         channel=channel,
         client=_optional_text(data.get("client"), f"{where}.client"),
         facts=facts,
+        region=_optional_text(data.get("region"), f"{where}.region"),
     )

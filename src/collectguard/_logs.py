@@ -25,7 +25,7 @@ class BadRecord(str):
     """A record that could not be read: the message says where and why."""
 
 
-_FIELDS = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "timezone",
+_FIELDS = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "region", "timezone",
            "outcome", "direction", "reached", "text")
 
 

@@ -28,6 +28,8 @@ class Attempt(BaseModel):
     account: Union[str, None] = Field(None, description="the debt or account the contact is about")
     party_id: Union[str, None] = Field(None, description="the person reached, across all their numbers")
     client: Union[str, None] = Field(None, description="the commissioning creditor; selects its overlay")
+    region: Union[str, None] = Field(None, description="the recipient's region (a state or province code, "
+                                     "e.g. US-MA); selects the overlays for it")
     timezone: Union[str, list[str], None] = Field(
         None, description="the recipient's IANA zone, or every candidate zone when the location is "
                           "ambiguous (a time must suit all of them); the policy's zone when absent")
@@ -56,5 +58,6 @@ class NoteContext(BaseModel):
     relation: Union[Relation, None] = None
     channel: Union[Channel, None] = Field(None, description="call (a script or summary), sms, email, letter, visit")
     client: Union[str, None] = None
+    region: Union[str, None] = Field(None, description="the recipient's region, e.g. US-MA")
     facts: dict[str, Any] = Field(default_factory=dict)
 

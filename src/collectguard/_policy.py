@@ -185,7 +185,7 @@ class Policy:
         self._bounded = spec.effective is not None
         # A rule an overlay leaves alone is the same object in every rule set: compiled
         # once (the text rules' patterns are most of the load time).
-        self._compiled: dict[int, CompiledRule] = {}
+        self._compiled: dict[int, tuple[RuleBase, CompiledRule]] = {}
         self._shared: dict[str, Any] = {}  # what rules read once while compiling (a model file)
         self._lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
         # Inputs' facts are read against the declarations: typed, never coerced.
@@ -196,35 +196,56 @@ class Policy:
         turns = spec.text.turns if spec.text is not None else None
         self._turns = Turns(turns.others, turns.agent, turns.says) if turns is not None else None
         self._layers, self._phonetic = _text_layers(spec)
-        self._base = self._compile(doc, spec, None)
-        self._by_client = {o.client: self._compile(doc, spec, j) for j, o in enumerate(spec.overlays)}
+        # The rule set for each (client, region) an overlay names: the overlays that apply,
+        # in file order, compiled at load (a combination's mistake is a load error).
+        self._require_region = spec.require_region
+        self._client_names = frozenset(o.client for o in spec.overlays if o.client is not None)
+        self._region_names = frozenset(r for o in spec.overlays for r in (o.regions or ()))
+        by_overlays: dict[tuple[int, ...], RuleSet] = {}
+        self._sets: dict[tuple[str | None, str | None], RuleSet] = {}
+        for client in (None, *sorted(self._client_names)):
+            for region in (None, *sorted(self._region_names)):
+                chosen = tuple(j for j, o in enumerate(spec.overlays)
+                               if (o.client is None or o.client == client) and (o.regions is None or region in o.regions))
+                if chosen not in by_overlays:
+                    by_overlays[chosen] = self._compile(doc, spec, chosen, client, region)
+                self._sets[client, region] = by_overlays[chosen]
+        self._base = self._sets[None, None]
+        self._by_client = {c: self._sets[c, None] for c in self._client_names}
 
     # -- compiling --------------------------------------------------------------------
 
-    def _compile(self, doc: Document, spec: PolicySpec, overlay_index: int | None) -> RuleSet:
-        client = None if overlay_index is None else spec.overlays[overlay_index].client
+    def _compile(self, doc: Document, spec: PolicySpec, overlays: tuple[int, ...],
+                 client: str | None = None, region: str | None = None) -> RuleSet:
         placed: list[tuple[RuleBase, tuple[Any, ...]]] = []
         for i, rule in enumerate(spec.rules):
             where: tuple[Any, ...] = ("rules", i)
-            if overlay_index is not None and rule.id in spec.overlays[overlay_index].rules:
-                rule = patched_rule(doc, spec, overlay_index, rule.id)
-                where = ("overlays", overlay_index, "rules", rule.id)
+            changing = [j for j in overlays if rule.id in spec.overlays[j].rules]
+            if changing:
+                rule = patched_rule(doc, spec, changing, rule.id)
+                where = ("overlays", changing[-1], "rules", rule.id)
             placed.append((rule, where))
-        if overlay_index is not None:
-            for k, rule in enumerate(spec.overlays[overlay_index].add):
-                placed.append((rule, ("overlays", overlay_index, "add", k)))
+        for j in overlays:
+            for k, rule in enumerate(spec.overlays[j].add):
+                placed.append((rule, ("overlays", j, "add", k)))
+        if not overlays:
+            client = region = None
         attempt, text, disabled = [], [], []
         for rule, where in placed:
             if not rule.enabled:
                 disabled.append((rule.id, rule.kind))  # type: ignore[attr-defined]
                 continue
-            compiled = self._compiled.get(id(rule))
-            if compiled is None:
-                compiled = self._compiled[id(rule)] = self._compile_rule(rule, where, doc)
+            known = self._compiled.get(id(rule))
+            if known is not None and known[0] is rule:
+                compiled = known[1]
+            else:  # (the rule is kept with it: an id is unique only while its object lives)
+                compiled = self._compile_rule(rule, where, doc)
+                self._compiled[id(rule)] = (rule, compiled)
             (attempt if compiled.subject == "attempt" else text).append(compiled)
         rules = attempt + text
-        ref = PolicyRef(self.id, self.version, self.digest, client,
-                        tuple((la.id, la.version, la.digest) for la in self.layers) if len(self.layers) > 1 else ())
+        ref = PolicyRef(self.id, self.version, self.digest, client if any(spec.overlays[j].client for j in overlays) else None,
+                        tuple((la.id, la.version, la.digest) for la in self.layers) if len(self.layers) > 1 else (),
+                        region if any(spec.overlays[j].regions for j in overlays) else None)
         return RuleSet(
             ref=ref, clear=Decision(allowed=True, reasons=(), policy=ref),
             attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
@@ -256,7 +277,7 @@ class Policy:
     @property
     def clients(self) -> list[str]:
         """The clients that have an overlay."""
-        return sorted(self._by_client)
+        return sorted(self._client_names)
 
     def rule_ids(self, client: str | None = None) -> list[str]:
         rs = self._ruleset(client)
@@ -264,7 +285,7 @@ class Policy:
 
     def max_reach(self) -> timedelta:
         """How far back any cap of the policy (any client) counts history."""
-        sets = [self._base, *self._by_client.values()]
+        sets = list(self._sets.values())
         return max((getattr(r.check, "reach", timedelta(0)) for rs in sets for r in rs.attempt),
                    default=timedelta(0))
 
@@ -272,7 +293,7 @@ class Policy:
         """The field a log can be split by so that each part is audited alone with the same
         findings: a field every cap of every client counts by (a cap counting by several
         fields only counts entries that share all of them). None when the caps share none."""
-        sets = [self._base, *self._by_client.values()]
+        sets = list(self._sets.values())
         fields = [set(r.check.same) for rs in sets for r in rs.attempt if hasattr(r.check, "same")]
         common = set.intersection(*fields) if fields else {"contact"}
         return next((name for name in ("contact", "account", "party_id") if name in common), None)
@@ -288,18 +309,26 @@ class Policy:
                 pass
         return self._zone
 
-    def _ruleset(self, client: str | None, where: str = "client") -> RuleSet:
-        if client is None:
-            return self._base
-        rs = self._by_client.get(client)
-        return rs if rs is not None else self._unlisted(client, where)
+    def _ruleset(self, client: str | None, where: str = "client", region: str | None = None,
+                 region_where: str = "region") -> RuleSet:
+        """The rules for a client and the recipient's region: the overlays that name them."""
+        if region is None:
+            if self._require_region:
+                raise InputError(f"{region_where}: missing; this pack has rules by the recipient's region "
+                                 f"({', '.join(sorted(self._region_names))}): send the region, e.g. US-MA")
+        elif region not in self._region_names:
+            region = None  # a region no overlay names: the rules for everywhere
+        if client is not None and client not in self._client_names:
+            self._unlisted(client, where)
+            client = None
+        return self._sets[client, region]
 
-    def _unlisted(self, client: str, where: str) -> RuleSet:
+    def _unlisted(self, client: str, where: str) -> None:
         """A client without an overlay: the base rules when the pack says so, else refused
         (a misspelt client must not lose its creditor's stricter rules)."""
         if self._unlisted_base:
-            return self._base
-        known = sorted(self._by_client)
+            return
+        known = sorted(self._client_names)
         close = get_close_matches(client, known, n=1, cutoff=0.6) or [k for k in known if k.lower() == client.lower()]
         hint = (f"did you mean '{close[0]}'?" if close else
                 f"clients with an overlay: {', '.join(known)}" if known else "this pack has no client overlays")
@@ -345,7 +374,10 @@ class Policy:
         subject = read_attempt(attempt, self._zones)
         subject.facts, subject.defaulted = self._facts.read(subject.facts, "attempt.facts")
         client = subject.client
-        rs = self._base if client is None else (self._by_client.get(client) or self._unlisted(client, "attempt.client"))
+        if client is None and subject.region is None and not self._require_region:
+            rs = self._base
+        else:
+            rs = self._ruleset(client, "attempt.client", subject.region, "attempt.region")
         at = subject.at
         if self._bounded:
             self._in_force(at)
@@ -469,7 +501,7 @@ class Policy:
                              "(limits.note_chars); check it in parts")
         subject = read_context(context)
         subject.facts, subject.defaulted = self._facts.read(subject.facts, "context.facts")
-        rs = self._ruleset(subject.client, "context.client")
+        rs = self._ruleset(subject.client, "context.client", subject.region, "context.region")
         note = _Note(text, self._read(text), subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []

@@ -82,12 +82,26 @@ class RulePatch(_Strict):
 
 
 class Overlay(_Strict):
-    """A commissioning creditor's own rules on top of the policy."""
+    """Rules on top of the policy for a commissioning creditor, a region of the recipient, or both."""
 
-    client: str = Field(min_length=1, description="the client id attempts carry in their client field")
+    client: Union[str, None] = Field(None, min_length=1, description="the client id attempts carry in their "
+                                     "client field")
+    regions: Union[list[str], None] = Field(None, min_length=1, description="the recipient's regions it applies "
+                                            "in (attempts carry region, e.g. US-MA)")
     description: Union[str, None] = None
     rules: dict[str, RulePatch] = Field(default_factory=dict, description="changes to rules, by id")
     add: list[Rule] = Field(default_factory=list, description="rules only this client has")
+
+    @model_validator(mode="after")
+    def _selects(self) -> "Overlay":
+        if self.client is None and self.regions is None:
+            raise ValueError("an overlay names a client, regions, or both")
+        return self
+
+    def label(self) -> str:
+        parts = ([f"client '{self.client}'"] if self.client else []) + (
+            [f"regions {', '.join(self.regions)}"] if self.regions else [])
+        return " and ".join(parts)
 
 
 class TurnLabels(_Strict):
@@ -200,6 +214,8 @@ class PolicySpec(_Strict):
         "refuse", description="what an input's fact the pack does not declare gets: refused (a name close to a "
         "declared one is always refused, with did-you-mean), or ignored")
     limits: Limits = Field(default_factory=Limits, description="the largest note and history a check accepts")
+    require_region: StrictBool = Field(False, description="true: an attempt or note without the recipient's "
+                                       "region is refused (a pack whose overlays are by region)")
     unlisted_clients: Literal["refuse", "base"] = Field(
         "refuse", description="what an attempt or note naming a client without an overlay gets: refused (with "
         "did-you-mean), or the base rules")
@@ -395,14 +411,8 @@ def validate(doc: Document) -> tuple[PolicySpec | None, list[PolicyError]]:
                                         check="duplicate-id"))
         seen.setdefault(rule.id, i)
     problems += _fact_problems(doc, spec)
-    clients: dict[str, int] = {}
+    problems += _overlay_conflicts(doc, spec)
     for j, overlay in enumerate(spec.overlays):
-        if overlay.client in clients:
-            line, col = doc.position(("overlays", j, "client"))
-            problems.append(PolicyError(f"overlays[{j}].client: a second overlay for client '{overlay.client}'",
-                                        path=doc.path, line=line, column=col,
-                                        hint="merge the two overlays into one", check="duplicate-id"))
-        clients.setdefault(overlay.client, j)
         for rule_id in overlay.rules:
             if rule_id not in seen:
                 line, col = doc.position(("overlays", j, "rules", rule_id), key=True)
@@ -417,6 +427,42 @@ def validate(doc: Document) -> tuple[PolicySpec | None, list[PolicyError]]:
                                             path=doc.path, line=line, column=col,
                                             hint="change it under rules: instead", check="duplicate-id"))
     return spec, problems
+
+
+def _overlay_conflicts(doc: Document, spec: PolicySpec) -> list[PolicyError]:
+    """Overlays that can apply to one attempt apply in file order; two of them changing the
+    same setting of the same rule is a conflict the order must not settle silently (a state's
+    hours and a bank's hours: which is the law?), so it is a load error."""
+    problems = []
+    overlays = spec.overlays
+    for a in range(len(overlays)):
+        for b in range(a + 1, len(overlays)):
+            first, second = overlays[a], overlays[b]
+            clients_meet = first.client is None or second.client is None or first.client == second.client
+            regions_meet = first.regions is None or second.regions is None or bool(set(first.regions) & set(second.regions))
+            if not (clients_meet and regions_meet):
+                continue
+            if first.client == second.client and first.regions == second.regions:
+                field = "client" if second.client is not None else "regions"
+                line, col = doc.position(("overlays", b, field))
+                problems.append(PolicyError(f"overlays[{b}].{field}: a second overlay for {second.label()}", path=doc.path,
+                                            line=line, column=col, hint="merge the two overlays into one",
+                                            check="duplicate-id"))
+                continue
+            for rule_id, patch in second.rules.items():
+                other = first.rules.get(rule_id)
+                if other is None:
+                    continue
+                clash = sorted((set(patch.model_fields_set) & set(other.model_fields_set)) - {"params"})
+                clash += [f"params.{k}" for k in sorted(set(patch.params or {}) & set(other.params or {}))]
+                if clash:
+                    line, col = doc.position(("overlays", b, "rules", rule_id), key=True)
+                    problems.append(PolicyError(
+                        f"overlays[{b}].rules.{rule_id}: changes {', '.join(clash)}, as overlays[{a}] "
+                        f"({first.label()}) does, and both can apply to one attempt", path=doc.path, line=line,
+                        column=col, check="overlay-conflict",
+                        hint="set it in one overlay, or make their clients or regions exclusive"))
+    return problems
 
 
 def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
@@ -447,17 +493,20 @@ def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     return problems
 
 
-def patched_rule(doc: Document, spec: PolicySpec, overlay_index: int, rule_id: str) -> RuleBase:
-    """A base rule with one overlay's patch applied, validated as the kind requires."""
+def patched_rule(doc: Document, spec: PolicySpec, overlay_index: int | list[int], rule_id: str) -> RuleBase:
+    """A base rule with the overlays' patches applied in order, validated as the kind requires."""
+    indices = [overlay_index] if isinstance(overlay_index, int) else list(overlay_index)
+    overlay_index = indices[-1]
     index = next(i for i, r in enumerate(spec.rules) if r.id == rule_id)
     base = dict(doc.data["rules"][index])
-    patch = doc.data["overlays"][overlay_index]["rules"][rule_id] or {}
     merged = dict(base)
-    for key, value in patch.items():
-        if key == "params" and isinstance(value, dict) and isinstance(base.get("params"), dict):
-            merged["params"] = {**base["params"], **value}
-        else:
-            merged[key] = value
+    for j in indices:
+        patch = doc.data["overlays"][j]["rules"][rule_id] or {}
+        for key, value in patch.items():
+            if key == "params" and isinstance(value, dict) and isinstance(merged.get("params"), dict):
+                merged["params"] = {**merged["params"], **value}
+            else:
+                merged[key] = value
     try:
         return RULE_MODELS[base["kind"]].model_validate(merged)
     except ValidationError as exc:
