@@ -254,3 +254,23 @@ def test_facts_need_a_window_within_one_day() -> None:
     # until "24:00" is the end of the day, not a window across midnight.
     late = policy_from(text.replace('until: "02:00"', 'until: "24:00"'))
     assert late.check_attempt(ny("2026-06-10T23:59:59-04:00", not_before="10:00")).allowed
+
+
+def test_a_whole_day_window_is_closed_only_by_facts() -> None:
+    import collectguard
+
+    text = FACT_RULE.format(extra="from_fact: not_before, until_fact: not_after").replace(
+        'from: "08:00", until: "21:00"', 'from: "00:00", until: "24:00"')
+    policy = policy_from(text)
+    assert policy.check_attempt(ny("2026-06-10T03:00:00-04:00")).allowed
+    assert policy.check_attempt(ny("2026-06-10T23:59:59-04:00")).allowed
+    early = policy.check_attempt(ny("2026-06-10T06:59:59-04:00", not_before="07:00"))
+    assert not early.allowed and early.next_allowed_at.isoformat() == "2026-06-10T07:00:00-04:00"
+    assert policy.check_attempt(ny("2026-06-10T23:59:59-04:00", not_before="07:00")).allowed
+    late = policy.check_attempt(ny("2026-06-10T22:00:00-04:00", not_after="22:00"))
+    assert not late.allowed and late.next_allowed_at.isoformat() == "2026-06-11T00:00:00-04:00"
+    both = policy.check_attempt(ny("2026-06-10T22:00:00-04:00", not_before="07:00", not_after="22:00"))
+    assert both.next_allowed_at.isoformat() == "2026-06-11T07:00:00-04:00"
+    # Without a fact the whole day is no window at all.
+    with pytest.raises(collectguard.PolicyError, match="the whole day, needs from_fact or until_fact"):
+        hours("00:00", "24:00")

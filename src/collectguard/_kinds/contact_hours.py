@@ -21,7 +21,9 @@ of ``until`` and the fact named by ``until_fact`` closes it (that instant is its
 allowed; a fact of "00:00" is the end of the day, as ``until`` is). A fact that is absent
 (and has no ``absent:`` value) leaves its bound alone. A window narrowed to nothing is
 never open: no wait helps, only a change of the facts. Such a window must not cross
-midnight, where "later" and "earlier" would mean nothing. The facts named must be declared
+midnight, where "later" and "earlier" would mean nothing; it may be the whole day
+(``from: "00:00", until: "24:00"``, allowed only with a fact), so that the facts alone
+close it. The facts named must be declared
 ``type: time``; ``fact_fields`` below tells the loader which parameters name facts.
 """
 
@@ -61,14 +63,20 @@ class ContactHoursParams(Params):
     @model_validator(mode="after")
     def _readable(self) -> "ContactHoursParams":
         start, end = wall_time(self.from_), wall_time(self.until)
-        if start == end:
+        if start == end and not (self.whole_day and (self.from_fact or self.until_fact)):
             raise ValueError(f'from and until are both "{self.from_}": the window would be always '
-                             'open or never open; disable the rule or give a real window')
+                             'open or never open; disable the rule or give a real window'
+                             + (' (from "00:00" until "24:00", the whole day, needs from_fact or until_fact)'
+                                if self.whole_day else ''))
         if (self.from_fact or self.until_fact) and start > end and end != time(0):
             raise ValueError(f'from_fact and until_fact need a window within one day, not '
                              f'"{self.from_}"-"{self.until}" across midnight: there the later and the '
                              'earlier of two times mean nothing')
         return self
+
+    @property
+    def whole_day(self) -> bool:
+        return self.from_ in ("00:00", "00:00:00") and self.until in ("24:00", "24:00:00")
 
 
 def _seconds(clock: time) -> int:
@@ -83,15 +91,18 @@ def _clock(seconds: int) -> time:
 class _Window:
     """One day's window of local time: start allowed, end not."""
 
-    __slots__ = ("start", "end", "crosses_midnight", "label")
+    __slots__ = ("start", "end", "crosses_midnight", "label", "whole")
 
-    def __init__(self, start: time, end: time, label: str) -> None:
+    def __init__(self, start: time, end: time, label: str, whole: bool = False) -> None:
         self.start = start
         self.end = end
         self.crosses_midnight = start > end
         self.label = label
+        self.whole = whole  # 00:00-24:00: always open (only facts narrow it)
 
     def open(self, clock: time) -> bool:
+        if self.whole:
+            return True
         if self.crosses_midnight:
             return clock >= self.start or clock < self.end
         return self.start <= clock < self.end
@@ -106,10 +117,13 @@ class _Window:
 
 
 class ContactHours:
-    __slots__ = ("window", "from_text", "until_text", "from_fact", "until_fact")
+    __slots__ = ("window", "from_text", "until_text", "from_fact", "until_fact", "needs_facts")
 
     def __init__(self, params: ContactHoursParams) -> None:
-        self.window = _Window(wall_time(params.from_), wall_time(params.until), f"{params.from_}-{params.until}")
+        self.window = _Window(wall_time(params.from_), wall_time(params.until), f"{params.from_}-{params.until}",
+                              whole=params.whole_day)
+        # A whole-day window is closed only by facts: an attempt without facts skips it.
+        self.needs_facts = params.whole_day
         self.from_text, self.until_text = params.from_, params.until
         self.from_fact, self.until_fact = params.from_fact, params.until_fact
 
