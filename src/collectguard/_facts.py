@@ -209,14 +209,41 @@ class FactReader:
 
 # -- the facts a policy's rules read, for validation at load --------------------------
 
+class FactOfType:
+    """What a parameter that names a fact (a contact-hours ``from_fact``) asks of it: to be
+    declared of ``type``. A model lists such parameters in a class attribute
+    ``fact_fields = {field name: type}``."""
+
+    __slots__ = ("type", "field")
+
+    def __init__(self, type: str, field: str) -> None:
+        self.type = type
+        self.field = field
+
+
+def named_fact_refs(model: type[BaseModel], data: Mapping[str, Any],
+                    path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, Any]]:
+    """The facts ``data`` (a model's values by field name, or an overlay's params patch by
+    key) names in the fields ``model.fact_fields`` lists."""
+    for name, kind in (getattr(model, "fact_fields", None) or {}).items():
+        key = model.model_fields[name].alias or name
+        value = data.get(name, data.get(key))
+        if isinstance(value, str):
+            yield path + (key,), value, FactOfType(kind, key)
+
+
 def fact_refs(model: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, Any]]:
     """(path to the test, fact name, test) for every fact a validated rule reads: any field
     named ``facts`` holding a mapping of tests, at any depth (conditions, a fact-block's
-    facts, a cap's count filter, a text rule's term groups)."""
+    facts, a cap's count filter, a text rule's term groups), and a parameter that names a
+    fact (a model's ``fact_fields``), whose test is a :class:`FactOfType`."""
     if isinstance(model, BaseModel):
+        named = getattr(type(model), "fact_fields", None)
+        if named:
+            yield from named_fact_refs(type(model), {n: getattr(model, n) for n in named}, path)
         for name in type(model).model_fields:
             value = getattr(model, name)
-            if value is None:
+            if value is None or (named and name in named):
                 continue
             key = type(model).model_fields[name].alias or name
             if name == "facts" and isinstance(value, dict):
@@ -243,6 +270,10 @@ def fact_refs(model: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[An
 
 def test_problem(decl: FactDecl, test: Any) -> str | None:
     """Why a rule's test can never be met by a value of the declared type; None: it can."""
+    if isinstance(test, FactOfType):
+        if decl.type == test.type:
+            return None
+        return f"{test.field} reads a {test.type} fact ({'HH:MM' if test.type == 'time' else test.type}), not a {decl.type}"
     values: list[Any]
     if isinstance(test, BaseModel):  # {present, in, not}
         values = list(getattr(test, "in_", None) or [])

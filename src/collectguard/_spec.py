@@ -17,7 +17,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PositiveInt, StrictBool, Val
 from ._clock import ClockError, zone
 from ._conditions import Condition
 from ._errors import PolicyError
-from ._facts import FactDecl, fact_refs, test_problem
+from ._facts import FactDecl, FactOfType, fact_refs, named_fact_refs, test_problem
 from ._kinds import BY_NAME, KINDS
 from ._normalize import fold
 from ._vocab import Severity
@@ -472,8 +472,13 @@ def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     for j, overlay in enumerate(spec.overlays):
         places += [(("overlays", j, "rules", rid), patch) for rid, patch in overlay.rules.items()]
         places += [(("overlays", j, "add", k), r) for k, r in enumerate(overlay.add)]
+    kinds = {rule.id: type(rule.params) for rule in spec.rules}  # type: ignore[attr-defined]
     for where, rule in places:
-        for path, name, test in fact_refs(rule):
+        refs = list(fact_refs(rule))
+        if isinstance(rule, RulePatch) and rule.params and where[-1] in kinds:
+            # A patch's params are plain data: the base rule's kind says which name facts.
+            refs += named_fact_refs(kinds[where[-1]], rule.params, ("params",))
+        for path, name, test in refs:
             loc = where + path
             decl = spec.facts.get(name)
             if decl is None:
@@ -481,7 +486,9 @@ def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                 problems.append(PolicyError(
                     f"{_dotted(loc)}: fact '{name}' is not declared", path=doc.path, line=line, column=col,
                     hint=_did_you_mean(name, sorted(spec.facts)) or
-                    f"declare it under facts:, e.g. {name}: {{type: boolean, meaning: ..., absent: false}}",
+                    (f"declare it under facts:, e.g. {name}: {{type: {test.type}, meaning: ..., absent: unknown}}"
+                     if isinstance(test, FactOfType) else
+                     f"declare it under facts:, e.g. {name}: {{type: boolean, meaning: ..., absent: false}}"),
                     check="undeclared-fact"))
                 continue
             problem = test_problem(decl, test)
