@@ -16,7 +16,7 @@ A case file sits beside its policy (``X.tests.yaml`` for ``X.yaml``)::
         expect: {allowed: true, not_fires: [unauthorized-waiver]}
 
 Facts merge name by name: a case's ``facts`` add to (or replace single facts of) the
-defaults' facts. ``client`` on a case sets the attempt's or context's client. ``expect.error`` expects the
+defaults' facts. ``client`` and ``region`` on a case set the attempt's or context's client and region. ``expect.error`` expects the
 input to be refused with a message containing that text.
 """
 
@@ -52,6 +52,7 @@ class Expect(_Strict):
 class Case(_Strict):
     name: str = Field(min_length=1)
     client: Union[str, None] = None
+    region: Union[str, None] = None
     attempt: Union[dict[str, Any], None] = None
     history: list[dict[str, Any]] = Field(default_factory=list)
     text: Union[str, None] = None
@@ -119,7 +120,7 @@ def run_file(path: str | Path) -> FileReport:
         raise PolicyError(f"no policy file '{spec.policy}' beside the case file", path=name, line=line,
                           column=col, check="file", hint="give the policy's path relative to this file")
     policy = load_policy(policy_path)
-    known = {rule for client in [None, *policy.clients] for rule in policy.rule_ids(client)}
+    known = set(policy.all_rule_ids())
     report = FileReport(name, policy)
     for i, case in enumerate(spec.cases):
         line = doc.position(("cases", i))[0]
@@ -147,12 +148,16 @@ def _run(policy: Policy, defaults: Defaults, case: Case, path: str, line: int | 
             attempt = _merged(defaults.attempt, case.attempt)
             if case.client is not None:
                 attempt["client"] = case.client
+            if case.region is not None:
+                attempt["region"] = case.region
             history = [_merged(defaults.history, entry) for entry in case.history]
             decision = policy.check_attempt(attempt, history)
         else:
             context = _merged(defaults.context, case.context or {})
             if case.client is not None:
                 context["client"] = case.client
+            if case.region is not None:
+                context["region"] = case.region
             decision = policy.check_note(case.text or "", context)
     except InputError as exc:
         seconds = time.perf_counter() - started
@@ -202,9 +207,7 @@ def _compare(expect: Expect, decision: Any, fired: list[str]) -> list[str]:
 def coverage(report: FileReport) -> list[str]:
     """Rules of the policy (any client) that no passing case made fire."""
     fired = {rule for result in report.results for rule in result.fired}
-    rules = []
-    for client in [None, *report.policy.clients]:
-        rules += [r for r in report.policy.rule_ids(client) if r not in rules]
+    rules = report.policy.all_rule_ids()
     return [rule for rule in rules if rule not in fired]
 
 

@@ -283,6 +283,13 @@ class Policy:
         rs = self._ruleset(client)
         return [r.id for r in rs.attempt + rs.text]
 
+    def all_rule_ids(self) -> list[str]:
+        """Every rule id of the policy, with those of every client's and region's overlays."""
+        out: list[str] = []
+        for rs in self._sets.values():
+            out += [r.id for r in rs.attempt + rs.text if r.id not in out]
+        return out
+
     def max_reach(self) -> timedelta:
         """How far back any cap of the policy (any client) counts history."""
         sets = list(self._sets.values())
