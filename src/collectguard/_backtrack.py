@@ -8,6 +8,10 @@ A repeat of more than one iteration is accepted when its body is *unambiguous*:
 
 - its body has no variable-width part (no inner repeat, no alternatives of different
   widths), and its alternatives cannot start with the same character; or
+- its body is a chain of parts, each matching at least one character, where no part
+  shares a character with the next one (nor the last with the first): ``(?:\\s+[^\\s]+)``,
+  the phrase language's word gap. Each part then ends where the next one's characters
+  begin, so the split is unique; or
 - its body contains a mandatory delimiter: a fixed part of every iteration (a character,
   or a group such as ``(?:万|千)``) none of whose characters a variable-width part of the
   body can match (``(?:[a-z]+ )*``, ``(?:\\d+,)*``): each iteration then holds one
@@ -91,6 +95,8 @@ def _ambiguous(body: list[Any], alphabet: str) -> bool:
     variable = _variable_parts(body)
     if not variable:
         return _overlapping_branches(body, alphabet)
+    if _disjoint_chain(body, alphabet):
+        return False
     banned: set[str] = set()
     for part in variable:
         banned |= _chars(part, alphabet)
@@ -104,6 +110,16 @@ def _ambiguous(body: list[Any], alphabet: str) -> bool:
         if chars and not chars & banned and _min_width([part]) > 0:
             return False
     return True
+
+
+def _disjoint_chain(body: list[Any], alphabet: str) -> bool:
+    """Whether the body is parts of width one or more where each part's characters differ
+    from the next part's (cyclically: an iteration's last part meets the next one's first)."""
+    parts = [p for p in _sequence(body) if p[0].name not in ("AT", "ASSERT", "ASSERT_NOT")]
+    if len(parts) < 2 or any(_min_width([p]) == 0 for p in parts):
+        return False
+    sets = [_chars(p, alphabet) for p in parts]
+    return all(not (sets[i] & sets[(i + 1) % len(sets)]) for i in range(len(sets)))
 
 
 def _sequence(items: list[Any]) -> list[tuple[Any, Any]]:

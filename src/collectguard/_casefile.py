@@ -204,11 +204,21 @@ def _compare(expect: Expect, decision: Any, fired: list[str]) -> list[str]:
     return problems
 
 
-def coverage(report: FileReport) -> list[str]:
-    """Rules of the policy (any client) that no passing case made fire."""
-    fired = {rule for result in report.results for rule in result.fired}
+def coverage(report: FileReport, *others: FileReport) -> list[str]:
+    """Rules of the policy (any client) that no passing case made fire, in this file or in
+    the others given (other case files of the same policy)."""
+    fired = {rule for r in (report, *others) for result in r.results for rule in result.fired}
     rules = report.policy.all_rule_ids()
     return [rule for rule in rules if rule not in fired]
+
+
+def by_policy(reports: list[FileReport]) -> list[list[FileReport]]:
+    """Reports grouped by the policy they test (its digest), in the order first seen: a
+    pack's cases may be split over several files."""
+    groups: dict[str, list[FileReport]] = {}
+    for report in reports:
+        groups.setdefault(report.policy.digest, []).append(report)
+    return list(groups.values())
 
 
 def case_files(paths: list[str]) -> list[Path]:

@@ -10,6 +10,8 @@ A term ``phrase: ...`` is a sequence a compliance officer reads as written::
   matches whole words only; ``word+`` also matches its inflections (arrest, arrests,
   arrested, arresting; owe, owed, owing; deny, denies, denied);
 - ``@name`` matches any term of the lexicon ``name``;
+- ``{amount}``, ``{percent}``, ``{card}``, ``{cjk_number}``: the text rules' macros (an
+  amount of money, a percentage or a Chinese discount in 折, a card number, a Chinese numeral);
 - ``(a | b c)`` matches one of the alternatives, ``[a]`` matches it or nothing;
 - ``~N words`` (or ``~N``) skips up to N words, ``~N chars`` up to N characters, never
   across a clause's end (a comma, a full stop, a line break);
@@ -27,7 +29,7 @@ from collections.abc import Mapping
 from ._normalize import fold
 
 _TOKEN = re.compile(r"\s*(?:(?P<gap>~(?P<n>[0-9]{1,2})(?:\s*(?P<unit>words?|chars?)(?![a-z]))?)"
-                    r"|(?P<punct>[()\[\]|])|(?P<lex>@[a-z][a-z0-9_]*)|(?P<word>[^\s()\[\]|~@]+))")
+                    r"|(?P<punct>[()\[\]|])|(?P<lex>@[a-z][a-z0-9_]*)|(?P<macro>\{[a-z_]+\})|(?P<word>[^\s()\[\]|~@]+))")
 _CLAUSE = "\\n。!?;,:，；！？、."
 _LATIN_EDGE = re.compile(r"[a-z0-9]")
 
@@ -36,12 +38,15 @@ class PhraseError(ValueError):
     """A phrase that cannot be read; the message says where and how to fix it."""
 
 
-def compile_phrase(source: str, lexicons: Mapping[str, tuple[str, ...]]) -> str:
-    """The regular expression a phrase stands for; PhraseError names what is wrong."""
+def compile_phrase(source: str, lexicons: Mapping[str, tuple[str, ...]],
+                   macros: frozenset[str] = frozenset()) -> str:
+    """The regular expression a phrase stands for; PhraseError names what is wrong.
+    A macro (``{amount}``) is left in the pattern for the caller to expand; ``macros``
+    names the ones it knows."""
     tokens = _tokens(source)
     if not tokens:
         raise PhraseError("an empty phrase")
-    parser = _Parser(tokens, lexicons, source)
+    parser = _Parser(tokens, lexicons, source, macros)
     pattern = parser.alternatives()
     if parser.i != len(tokens):
         raise PhraseError(f"phrase {source!r}: unexpected {tokens[parser.i][1]!r}")
@@ -61,6 +66,8 @@ def _tokens(source: str) -> list[tuple[str, str]]:
             out.append(("gap_" + unit, found.group("n")))
         elif found.group("punct"):
             out.append((found.group("punct"), found.group("punct")))
+        elif found.group("macro"):
+            out.append(("macro", found.group("macro")[1:-1]))
         elif found.group("lex"):
             out.append(("lex", found.group("lex")[1:]))
         elif found.group("word"):
@@ -69,8 +76,10 @@ def _tokens(source: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], lexicons: Mapping[str, tuple[str, ...]], source: str) -> None:
+    def __init__(self, tokens: list[tuple[str, str]], lexicons: Mapping[str, tuple[str, ...]], source: str,
+                 macros: frozenset[str]) -> None:
         self.tokens, self.lexicons, self.source, self.i = tokens, lexicons, source, 0
+        self.macros = macros
 
     def alternatives(self) -> str:
         options = [self.sequence()]
@@ -98,6 +107,11 @@ class _Parser:
         self.i += 1
         if kind == "word":
             return _word(value, self.source), False
+        if kind == "macro":
+            if value not in self.macros:
+                known = ", ".join("{" + m + "}" for m in sorted(self.macros)) or "none"
+                raise PhraseError(f"phrase {self.source!r}: no macro {{{value}}} (macros: {known})")
+            return "(?:{" + value + "})", False
         if kind == "lex":
             terms = self.lexicons.get(value)
             if terms is None:

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from .._casefile import case_files, coverage, run_file
+from .._casefile import by_policy, case_files, coverage, run_file
 from .._errors import CollectguardError, PolicyError
 from .._report import junit
 
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{r.file}:{r.line}: FAIL {r.name}")
             for problem in r.problems:
                 print(f"    {problem}")
-    for report in reports:
-        uncovered = coverage(report)
+    for group in by_policy(reports):
+        uncovered = coverage(*group)
         if uncovered:
-            print(f"{report.path}: warning: no case makes these rules fire: {', '.join(uncovered)}")
+            print(f"{group[0].path}: warning: no case makes these rules fire: {', '.join(uncovered)}")
     passed = sum(1 for r in results if r.passed)
     seconds = time.perf_counter() - started
     print(f"PASS {passed}/{len(results)} cases in {len(reports)} file{'s' if len(reports) != 1 else ''} "

@@ -84,7 +84,11 @@ MACROS = {
             r"|[0-9]{4}(?:[\s-]?[*x]){4,}[\s-]?[0-9]{4}"
             r"|(?:ending|ends) (?:in |with )?[0-9]{4}|last (?:four|4) digits)",
     "cjk_number": _CJK_NUMBER,
+    # A share of the money: 30%, 30 percent, 7折, 七折, 六五折 (a price at 70% of it).
+    "percent": rf"(?:(?<![0-9.])[0-9]{{1,3}}(?:\.[0-9]+)?\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
+               rf"|(?<![0-9])[1-9](?:\.[0-9])?折|[一二三四五六七八九]{{1,2}}折)",
 }
+_MACRO_NAMES = frozenset(MACROS)
 
 _CLAUSE_END = "，,。；;！!？?\n:："
 _SENTENCE_END = "。；;！!？?\n"
@@ -398,7 +402,7 @@ def compile_terms(terms: list[str], where: str, lexicons: Mapping[str, tuple[str
         if term.startswith(("re:", "phrase:")):
             if term.startswith("phrase:"):
                 try:
-                    source = _pattern(compile_phrase(term[7:], lexicons), where)
+                    source = _pattern(compile_phrase(term[7:], lexicons, _MACRO_NAMES), where)
                 except PhraseError as exc:
                     raise ValueError(f"{where}: {exc}") from None
             else:
