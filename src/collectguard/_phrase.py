@@ -28,9 +28,10 @@ from collections.abc import Mapping
 
 from ._normalize import fold
 
-_TOKEN = re.compile(r"\s*(?:(?P<gap>~(?P<n>[0-9]{1,2})(?:\s*(?P<unit>words?|chars?)(?![a-z]))?)"
+_TOKEN = re.compile(r"\s*(?:(?P<gap>~(?P<n>[0-9]{1,2})(?:\s*(?P<unit>words?|chars?)(?![a-z])(?P<wide>\s+in\s+sentence(?![a-z]))?)?)"
                     r"|(?P<punct>[()\[\]|])|(?P<lex>@[a-z][a-z0-9_]*)|(?P<macro>\{[a-z_]+\})|(?P<word>[^\s()\[\]|~@]+))")
 _CLAUSE = "\\n。!?;,:，；！？、."
+_SENTENCE = "\\n。!?;；！？."
 _LATIN_EDGE = re.compile(r"[a-z0-9]")
 
 
@@ -63,6 +64,8 @@ def _tokens(source: str) -> list[tuple[str, str]]:
         pos = found.end()
         if found.group("gap"):
             unit = (found.group("unit") or "words").rstrip("s")
+            if found.group("wide"):
+                unit = "sentence_" + unit
             out.append(("gap_" + unit, found.group("n")))
         elif found.group("punct"):
             out.append((found.group("punct"), found.group("punct")))
@@ -124,6 +127,10 @@ class _Parser:
             return rf"(?:\s+[^\s{_CLAUSE}]+){{0,{n}}}", True
         if kind == "gap_char":
             return rf"[^{_CLAUSE}]{{0,{int(value)}}}?", True
+        if kind == "gap_sentence_char":
+            return rf"[^{_SENTENCE}]{{0,{int(value)}}}?", True
+        if kind == "gap_sentence_word":
+            return rf"(?:[\s,、:]+[^\s{_CLAUSE}]+){{0,{int(value)}}}", True
         if kind in ("(", "["):
             inner = self.alternatives()
             close = ")" if kind == "(" else "]"

@@ -28,9 +28,28 @@ def matches(phrase: str, text: str) -> bool:
     ("我们是 ~6 chars @office", "我们是市中级人民法院", True),
     ("我们是 ~6 chars @office", "我们是受托机构，法院", False),   # not across a comma
     ("[不] 减免", "减免", True),
+    ("pay ~3 words you", "pay it or call you", True),                 # ~N words: N > 1 compiles
+    ("pay ~20 chars in sentence you", "pay it, or we call you", True),  # crosses a comma
+    ("pay ~20 chars in sentence you", "pay it. we call you", False),    # not a full stop
+    ("pay ~3 words in sentence you", "pay it, or you", True),
+    ("pay ~3 words in sentence you", "pay it; or you", False),
 ])
 def test_phrases_match_as_written(phrase: str, text: str, hit: bool) -> None:
     assert matches(phrase, text) is hit
+
+
+def test_macros_in_phrases() -> None:
+    pattern = compile_phrase("knock+ off {percent}", {}, frozenset({"percent"}))
+    assert "{percent}" in pattern  # expanded by the text rules, which know the macros
+    with pytest.raises(PhraseError, match="no macro"):
+        compile_phrase("knock+ off {percentage}", {}, frozenset({"percent"}))
+
+
+def test_word_gaps_stay_linear() -> None:
+    from collectguard._backtrack import exponential
+    for phrase in ("a ~6 words b", "a ~6 words in sentence b", "a ~40 chars in sentence b"):
+        assert not exponential(compile_phrase(phrase, {}))
+    assert exponential(r"(?:\s*\w+)+")  # still refused: the parts share no delimiter
 
 
 def test_inflections_are_regular_english_forms() -> None:

@@ -45,7 +45,7 @@ from .._backtrack import exponential
 from .._conditions import Condition
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
-from .._phrase import PhraseError, compile_phrase
+from .._phrase import PhraseError, compile_phrase, inflections
 from .._scorer import LinearModel, features, load_model
 from ._base import CompileEnv, Finding, Kind, Params
 
@@ -85,7 +85,7 @@ MACROS = {
             r"|(?:ending|ends) (?:in |with )?[0-9]{4}|last (?:four|4) digits)",
     "cjk_number": _CJK_NUMBER,
     # A share of the money: 30%, 30 percent, 7折, 七折, 六五折 (a price at 70% of it).
-    "percent": rf"(?:(?<![0-9.])[0-9]{{1,3}}(?:\.[0-9]+)?\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
+    "percent": rf"(?:(?:(?<![0-9.])[0-9]{{1,3}}(?:\.[0-9]+)?|(?<![a-z])(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
                rf"|(?<![0-9])[1-9](?:\.[0-9])?折|[一二三四五六七八九]{{1,2}}折)",
 }
 _MACRO_NAMES = frozenset(MACROS)
@@ -417,11 +417,24 @@ def compile_terms(terms: list[str], where: str, lexicons: Mapping[str, tuple[str
                 patterns.append(f"(?:{source})")
             continue
         folded = fold(term).strip()
+        if folded.endswith("+") and len(folded) > 1:  # liar+: liar, liars, lied ...; late fee+: late fees
+            literals += _inflected(folded[:-1], where)
+            continue
         if not folded:
             raise ValueError(f"{where}: an empty term")
         literals.append(folded)
     return Terms(re.compile(_trie(sorted(set(literals)))) if literals else None,
                  tuple(_compiled(p, where) for p in patterns), tuple(_compiled(p, where) for p in bounded))
+
+
+def _inflected(term: str, where: str) -> list[str]:
+    """A term whose last English word is written ``word+``: that word in each of its
+    regular forms (owe+: owe, owes, owed, owing; late fee+: late fee, late fees)."""
+    last = term.rsplit(" ", 1)[-1]
+    if not last.isascii() or not last.isalpha():
+        raise ValueError(f"{where}: '+' (inflections) belongs to an English word, not {term + '+'!r}")
+    head = term[:len(term) - len(last)]
+    return [head + form for form in sorted(inflections(last))]
 
 
 def _compiled(wrapped: str, where: str) -> re.Pattern[str]:
