@@ -378,3 +378,67 @@ def _pool_policy(zones: tuple[str, ...]) -> collectguard.Policy:
     if zones not in _POOL_POLICIES:
         _POOL_POLICIES[zones] = policy_from(REQUIRE.replace("{require: true}", "{by_region: {R: [%s]}}" % ", ".join(zones)))
     return _POOL_POLICIES[zones]
+
+
+# -- lint, case files and the shipped pack ----------------------------------------------
+
+def test_a_sound_zones_block_lints_without_a_finding(tmp_path) -> None:
+    from collectguard._lint import lint_file
+
+    path = tmp_path / "p.yaml"
+    path.write_text(CANDIDATES.replace("  - id: hours\n", "  - id: hours\n    message: m\n    citation: c\n"),
+                    encoding="utf-8")
+    assert [p.check for p in lint_file(path)] == []
+    path.write_text(CANDIDATES.replace("    US-HI: [Pacific/Honolulu]\n", "    US-HI: [Pacific/Honolulu, Pacific/Guam]\n"),
+                    encoding="utf-8")
+    assert "zones-not-in-candidates" in [p.check for p in lint_file(path)]
+
+
+def test_a_case_file_checks_the_zones_judged_in(tmp_path) -> None:
+    from collectguard._casefile import run_file
+
+    (tmp_path / "p.yaml").write_text(CANDIDATES, encoding="utf-8")
+    (tmp_path / "p.tests.yaml").write_text("""policy: p.yaml
+defaults:
+  attempt: {channel: call, party: debtor, contact: "1"}
+cases:
+  - name: right
+    region: US-FL
+    attempt: {at: "2026-06-10T08:59:59-04:00"}
+    expect: {allowed: false, judged_in: [America/Chicago, America/New_York], denied_in: [America/Chicago]}
+  - name: wrong
+    region: US-FL
+    attempt: {at: "2026-06-10T08:59:59-04:00"}
+    expect: {denied_in: [America/New_York]}
+  - name: has its own zone
+    attempt: {at: "2026-06-10T12:00:00-04:00", timezone: America/New_York}
+    expect: {judged_in: [America/New_York]}
+""", encoding="utf-8")
+    results = run_file(tmp_path / "p.tests.yaml").results
+    assert [r.passed for r in results] == [True, False, False]
+    assert results[1].problems == ["expected denied_in America/New_York, got America/Chicago"]
+    assert "not judged in the pack's candidate zones" in results[2].problems[0]
+
+
+REG_F = collectguard.load_policy("us-reg-f")
+STATES = {"US-NY": ["America/New_York"], "US-FL": ["America/New_York", "America/Chicago"],
+          "US-TX": ["America/Chicago", "America/Denver"], "US-AZ": ["America/Phoenix", "America/Denver"],
+          "US-ID": ["America/Boise", "America/Los_Angeles"], "US-AK": ["America/Anchorage", "America/Adak"],
+          "US-HI": ["Pacific/Honolulu"]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(region=st.sampled_from(sorted(STATES)), seconds=st.integers(0, 365 * 86400 - 1))
+def test_reg_f_hours_without_a_zone_match_every_zone_of_the_state(region, seconds) -> None:
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=seconds)
+    attempt = {"at": at.isoformat(), "channel": "call", "party": "debtor", "contact": "+1-555-0100",
+               "party_id": "c", "account": "a", "region": region, "facts": {"contact_type": "personal"}}
+    decision = REG_F.check_attempt(attempt)
+    assert set(STATES[region]) <= set(decision.zones["judged_in"])
+    # The state's zones beyond these (Alaska's others, Idaho's) keep the same clock in 2026.
+    assert decision.allowed is _open_everywhere(at, STATES[region])
+    if not decision.allowed:
+        found = decision.next_allowed_at
+        assert _open_everywhere(found, STATES[region])
+        assert not _open_everywhere(found - timedelta(seconds=1), STATES[region])
+        assert REG_F.check_attempt({**attempt, "at": found.isoformat()}).allowed
