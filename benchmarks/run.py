@@ -224,6 +224,25 @@ def bench_denied(policy, results: dict) -> None:
           f"check_attempt {ours * 1e6:.1f} (ratio {ours / base:.2f})")
 
 
+def bench_zones(results: dict) -> None:
+    section("us-reg-f: an attempt with its zone, and without (its state's zones, every US zone) (µs)")
+    policy = collectguard.load_policy(ROOT / "rules" / "us-reg-f.yaml")
+    call = {"at": "2026-06-10T19:00:00-04:00", "channel": "call", "party": "debtor", "contact": "+1-212-555-0100",
+            "party_id": "c1", "account": "a1", "region": "US-NY", "facts": {"contact_type": "personal"}}
+    history = [{**call, "at": f"2026-06-0{d}T10:00:00-04:00", "direction": "outbound", "outcome": "no_answer"}
+               for d in range(4, 10)]
+    rows = (("own zone", {**call, "timezone": "America/New_York"}),
+            ("no zone, US-FL (2 zones)", {**call, "region": "US-FL"}),
+            ("no zone, unlisted region (34 zones)", {**call, "region": "US-ZZ"}))
+    print(f"{'attempt':>36} {'allowed':>8} {'no history':>11} {'6 calls':>8}")
+    for label, attempt in rows:
+        allowed = policy.check_attempt(attempt, history).allowed
+        alone = best(lambda: policy.check_attempt(attempt).allowed, 5, 2000)
+        counted = best(lambda: policy.check_attempt(attempt, history).allowed, 5, 2000)
+        results[f"zones_{label}"] = {"alone_us": alone * 1e6, "history_us": counted * 1e6}
+        print(f"{label:>36} {str(allowed):>8} {alone * 1e6:>11.1f} {counted * 1e6:>8.1f}")
+
+
 def attempts_stream(n: int, seed: int = 2):
     """n contacts over 30 days on 20,000 numbers, in time order.
 
@@ -322,6 +341,7 @@ def main() -> int:
     sizes = [0, 10, 100, 1000] if args.quick else [0, 10, 100, 1000, 10000]
     bench_checks(policy, sizes, results)
     bench_denied(policy, results)
+    bench_zones(results)
     bench_text(policy, results)
     bench_bulk(policy, 1_000_000 if args.full else (20_000 if args.quick else 200_000), results)
     if args.json:

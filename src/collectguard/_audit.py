@@ -161,6 +161,7 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
     """The violation of one record, or None when it broke nothing (warnings count too)."""
     summary.records += 1
     reasons = []
+    zones = None
     if not _LOGGED.issuperset(record):
         unknown = sorted(str(k) for k in record if k not in _LOGGED)[0]
         close = get_close_matches(unknown, sorted(_LOGGED), n=1)
@@ -186,6 +187,8 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
             if not inbound:
                 summary.attempts += 1
             decision = session._judge(attempt) if not inbound else None
+            if decision is not None and decision.reasons:
+                zones = decision.zones  # a record without timezone: the pack's candidate zones
             for reason in decision.reasons if decision is not None else ():
                 item = {"kind": "attempt", **reason.to_dict()}
                 if "counted" in item["evidence"]:  # history positions, as places in the log
@@ -221,8 +224,11 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
             summary.by_rule[reason["rule"]] += 1
         summary.by_client[record.get("client") or "(none)"] += 1
         summary.by_day[day] += 1
-    return {"where": where, "at": record.get("at"), "contact": record.get("contact"),
-           "client": record.get("client"), "broken": bool(denied), "reasons": reasons}
+    found = {"where": where, "at": record.get("at"), "contact": record.get("contact"),
+             "client": record.get("client"), "broken": bool(denied), "reasons": reasons}
+    if zones is not None:
+        found["zones"] = zones
+    return found
 
 
 def audit_records(policy: Any, records: Any, reorder: int = 10_000) -> tuple[list[dict[str, Any]], AuditSummary]:

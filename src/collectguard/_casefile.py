@@ -17,7 +17,9 @@ A case file sits beside its policy (``X.tests.yaml`` for ``X.yaml``)::
 
 Facts merge name by name: a case's ``facts`` add to (or replace single facts of) the
 defaults' facts. ``client`` and ``region`` on a case set the attempt's or context's client and region. ``expect.error`` expects the
-input to be refused with a message containing that text.
+input to be refused with a message containing that text; ``expect.judged_in`` and
+``expect.denied_in`` name the candidate zones an attempt without timezone was judged in and
+those a denying rule fired in (a case drops the defaults' zone with ``timezone: null``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class Expect(_Strict):
     only: bool = Field(False, description="fires lists every rule that fires, no others")
     next_allowed_at: Union[str, None] = Field("unset", description="the earliest allowed instant, or null")
     error: Union[str, None] = Field(None, description="the input must be refused with this in the message")
+    judged_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the pack's "
+                                              "candidate zones it was judged in (in any order)")
+    denied_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the candidate "
+                                              "zones in which a denying rule fired (in any order)")
 
 
 class Case(_Strict):
@@ -187,6 +193,17 @@ def _compare(expect: Expect, decision: Any, fired: list[str]) -> list[str]:
         unwanted += [r for r in fired if r not in expect.fires and r not in unwanted]
     if unwanted:
         problems.append(f"expected {', '.join(unwanted)} not to fire")
+    for name in ("judged_in", "denied_in"):
+        wanted_zones = getattr(expect, name)
+        if wanted_zones is None:
+            continue
+        zones = decision.zones
+        if zones is None:
+            problems.append(f"expected {name} {', '.join(wanted_zones)}, but the attempt was not judged in the "
+                            "pack's candidate zones (it sent timezone, or the pack has no zones:)")
+        elif set(zones[name]) != set(wanted_zones):
+            problems.append(f"expected {name} {', '.join(sorted(wanted_zones)) or 'none'}, got "
+                            f"{', '.join(sorted(zones[name])) or 'none'}")
     if expect.next_allowed_at != "unset":
         got = decision.next_allowed_at
         if expect.next_allowed_at is None:

@@ -88,6 +88,15 @@ class RuleTrace:
                 "fired": self.fired, "values": _plain(self.values)}
 
 
+@dataclass(frozen=True, slots=True)
+class ZonesJudged:
+    """The zones an attempt that sent no timezone was judged in: the pack's candidates
+    (``source``: ``zones.candidates`` or ``zones.by_region.<region>``)."""
+
+    judged_in: tuple[str, ...]
+    source: str
+
+
 class Decision:
     """Allowed or not, every reason (deny first, then policy order), and when to retry.
 
@@ -98,17 +107,18 @@ class Decision:
     for the search), from the history as it was when the check ran.
     """
 
-    __slots__ = ("allowed", "reasons", "policy", "explanation", "_next", "_search")
+    __slots__ = ("allowed", "reasons", "policy", "explanation", "_next", "_search", "_zones")
 
     def __init__(self, allowed: bool, reasons: tuple[Reason, ...], policy: PolicyRef,
                  next_allowed_at: datetime | None = None, explanation: tuple[RuleTrace, ...] | None = None,
-                 search: Callable[[], datetime | None] | None = None) -> None:
+                 search: Callable[[], datetime | None] | None = None, zones: ZonesJudged | None = None) -> None:
         object.__setattr__(self, "allowed", allowed)
         object.__setattr__(self, "reasons", reasons)
         object.__setattr__(self, "policy", policy)
         object.__setattr__(self, "explanation", explanation)
         object.__setattr__(self, "_next", next_allowed_at)
         object.__setattr__(self, "_search", search)
+        object.__setattr__(self, "_zones", zones)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"a Decision is immutable: cannot set {name}")
@@ -122,14 +132,34 @@ class Decision:
         return self._next
 
     @property
+    def zones(self) -> dict[str, Any] | None:
+        """For an attempt judged in the pack's candidate zones (it sent no timezone): the
+        zones (``judged_in``), where they came from (``from``) and those in which a denying
+        rule fired (``denied_in``: a time rule names its zones; any other rule denies in
+        all of them). None when the attempt sent its own zone or the pack has no zones:."""
+        zones = self._zones
+        if zones is None:
+            return None
+        denied: list[str] = []
+        for reason in self.reasons:
+            if reason.severity != "deny":
+                continue
+            named = reason.evidence.get("denied_in")
+            for name in (named if named is not None else zones.judged_in):
+                if name not in denied:
+                    denied.append(name)
+        return {"judged_in": list(zones.judged_in), "from": zones.source,
+                "denied_in": [name for name in zones.judged_in if name in denied]}
+
+    @property
     def denied_by(self) -> list[str]:
         return [r.rule for r in self.reasons if r.severity == "deny"]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Decision):
             return NotImplemented
-        return (self.allowed, self.reasons, self.policy, self.next_allowed_at, self.explanation) == (
-            other.allowed, other.reasons, other.policy, other.next_allowed_at, other.explanation)
+        return (self.allowed, self.reasons, self.policy, self.next_allowed_at, self.explanation, self._zones) == (
+            other.allowed, other.reasons, other.policy, other.next_allowed_at, other.explanation, other._zones)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -144,6 +174,9 @@ class Decision:
             "next_allowed_at": self.next_allowed_at.isoformat() if self.next_allowed_at else None,
             "policy": self.policy.to_dict(),
         }
+        zones = self.zones
+        if zones is not None:
+            out["zones"] = zones
         if self.explanation is not None:
             out["explanation"] = [t.to_dict() for t in self.explanation]
         return out

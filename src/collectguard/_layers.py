@@ -15,8 +15,8 @@ A bank's or a state's rules need not copy the pack they sit on::
 Layers load base first. Each file is read and checked on its own, and a problem is
 reported in the file and at the line where it was written; a layer may not redeclare a
 fact or a lexicon differently, add a rule whose id exists, or change a rule that does not.
-The layer's id, version and any top-level setting it gives (timezone, effective, limits,
-undeclared_facts, unlisted_clients, text) replace the base's. The policy's digest covers
+The layer's id, version and any top-level setting it gives (timezone, zones, effective,
+limits, undeclared_facts, unlisted_clients, text) replace the base's. The policy's digest covers
 every layer, and a decision names each layer with its own id, version and digest.
 """
 
@@ -34,12 +34,13 @@ from pydantic import Field, ValidationError
 from ._errors import PolicyError
 from ._facts import FactDecl
 from ._spec import (RULE_MODELS, Effective, Limits, Overlay, Rule, RulePatch, TextSettings, _Strict, _RULE_ID,
-                    _data_loc, _one, translate, vocabulary)
+                    ZoneSettings, _data_loc, _one, translate, vocabulary)
 from ._yaml import Document, load
 
 # Deeper than any real stack (regulation, jurisdiction, client): a longer chain is a mistake.
 MAX_LAYERS = 8
-_SETTINGS = ("title", "description", "timezone", "effective", "limits", "undeclared_facts", "unlisted_clients", "text")
+_SETTINGS = ("title", "description", "timezone", "zones", "effective", "limits", "undeclared_facts", "unlisted_clients",
+             "text")
 
 
 class LayerSpec(_Strict):
@@ -52,6 +53,7 @@ class LayerSpec(_Strict):
     title: Union[str, None] = None
     description: Union[str, None] = None
     timezone: Union[str, None] = None
+    zones: Union[ZoneSettings, None] = None
     effective: Union[Effective, None] = None
     limits: Union[Limits, None] = None
     undeclared_facts: Union[str, None] = None

@@ -3,7 +3,8 @@
 Loading stops at the first error; lint goes on and reports all of them: YAML syntax and
 duplicate keys, values YAML 1.1 tools read differently, schema problems, unknown kinds,
 duplicate ids, overlays naming unknown rules, parameters a kind refuses (zones, times,
-patterns), rules that can never apply or never bind, and missing messages or citations.
+patterns), rules that can never apply or never bind, candidate zones that change nothing or
+leave an unknown region less protected than a known one, and missing messages or citations.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def lint_text(text: str, path: str) -> list[PolicyError]:
         problems += _compile_all(doc, spec)
         problems += _semantics(doc, spec)
         problems += _lexicon_problems(doc, spec)
+        problems += _zone_problems(doc, spec)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.check))
 
 
@@ -187,6 +189,57 @@ def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                     hint="write each term once; folding reads the other spellings"))
             else:
                 seen[folded] = i
+    return problems
+
+
+def _reads_local_time(rule: Any) -> bool:
+    """A rule whose decision depends on the recipient's zone: the local clock or local days."""
+    if rule.kind == "contact-hours":
+        return True
+    return rule.kind == "frequency-cap" and rule.params.window.rolling is None
+
+
+def _zone_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
+    """zones: that changes nothing, or a known region judged in a zone an unknown one is not."""
+    settings = spec.zones
+    if settings is None:
+        return []
+    problems = []
+    rules = list(spec.rules) + [r for o in spec.overlays for r in o.add]
+    if not any(_reads_local_time(r) for r in rules):
+        line, col = doc.position(("zones",), key=True)
+        problems.append(PolicyError("zones: no rule reads the recipient's local time (contact-hours, or a cap "
+                                    "over calendar days), so the zones change no decision", path=doc.path,
+                                    line=line, column=col, level="warning", check="zones-unused",
+                                    hint="remove zones:, or add the time rule it is for"))
+    candidates = settings.candidates
+    overlay_regions = {r for o in spec.overlays for r in (o.regions or ())}
+    for region, names in settings.by_region.items():
+        if region not in overlay_regions:
+            same = [r for r in overlay_regions if r.lower() == region.lower()]
+            if same:
+                line, col = doc.position(("zones", "by_region", region), key=True)
+                problems.append(PolicyError(f"zones.by_region: '{region}' is written '{same[0]}' in an overlay; "
+                                            "regions are matched exactly", path=doc.path, line=line, column=col,
+                                            level="warning", check="zones-region-spelling",
+                                            hint=f"write '{same[0]}' in both places"))
+        if candidates is None:
+            continue
+        if set(names) == set(candidates):
+            line, col = doc.position(("zones", "by_region", region), key=True)
+            problems.append(PolicyError(f"zones.by_region.{region}: the same zones as zones.candidates",
+                                        path=doc.path, line=line, column=col, level="warning",
+                                        check="zones-same-as-candidates",
+                                        hint="remove it: a region without a list gets the candidates"))
+            continue
+        for i, name in enumerate(names):
+            if name not in candidates:
+                line, col = doc.position(("zones", "by_region", region, i))
+                problems.append(PolicyError(
+                    f"zones.by_region.{region}: '{name}' is not in zones.candidates, so an attempt whose region "
+                    f"is not known is judged less strictly than one from {region}", path=doc.path, line=line,
+                    column=col, level="warning", check="zones-not-in-candidates",
+                    hint=f"add {name} to zones.candidates: a recipient of unknown region may be there too"))
     return problems
 
 

@@ -32,7 +32,8 @@ class Attempt(BaseModel):
                                      "e.g. US-MA); selects the overlays for it")
     timezone: Union[str, list[str], None] = Field(
         None, description="the recipient's IANA zone, or every candidate zone when the location is "
-                          "ambiguous (a time must suit all of them); the policy's zone when absent")
+                          "ambiguous (a time must suit all of them); absent: the pack's candidate zones "
+                          "(zones:), or its zone, or refused (zones: {require: true})")
     facts: dict[str, Any] = Field(default_factory=dict, description="case facts rules may read, "
                                   "e.g. stop_contact, willing_to_repay, waiver_authorization")
 

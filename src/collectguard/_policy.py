@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._clock import day_start, zone
 from ._conditions import Condition
-from ._decision import Decision, PolicyRef, Reason, RuleTrace
+from ._decision import Decision, PolicyRef, Reason, RuleTrace, ZonesJudged
 from ._errors import InputError, PolicyError
 from ._facts import FactReader
 from ._history import History
@@ -177,8 +177,21 @@ class Policy:
         self.path = doc.path
         self._doc_data = doc.data  # the pack as written (layers merged), for collectguard show
         self.spec = spec
-        self._zones = (zone(spec.timezone),)
-        self._zone = self._zones[0]
+        self._zone = zone(spec.timezone)
+        # The zones an attempt without timezone is judged in: the policy's zone; or, with
+        # zones:, None here (the reader leaves the attempt's zones unset) and the pack's
+        # candidates by region, or a refusal, looked up per attempt (_candidate_zones).
+        self._zones: tuple[Any, ...] | None = (self._zone,)
+        self._require_zone = False
+        self._candidates: tuple[Any, ...] | None = None
+        self._by_region: dict[str, tuple[Any, ...]] = {}
+        if spec.zones is not None:
+            self._zones = None
+            self._require_zone = spec.zones.require
+            if spec.zones.candidates is not None:
+                self._candidates = tuple(zone(name) for name in spec.zones.candidates)
+            self._by_region = {region: tuple(zone(name) for name in names)
+                               for region, names in spec.zones.by_region.items()}
         self._effective = spec.effective
         # The same dates as instants: a pre-call check compares, it does not convert.
         self._in_force_from, self._in_force_until = _instants(spec.effective, self._zone)
@@ -342,6 +355,28 @@ class Policy:
         raise InputError(f"{where}: unknown client {client!r} ({hint}); a pack that gives unlisted clients "
                          "its base rules says unlisted_clients: base")
 
+    def _candidate_zones(self, subject: Subject) -> ZonesJudged:
+        """The zones an attempt that sent no timezone is judged in (zones: in the pack):
+        its region's candidates, else the default candidates; refused when there are none."""
+        if self._require_zone:
+            raise InputError(f"attempt.timezone: missing; pack '{self.id}' requires the recipient's zone "
+                             "(zones.require): send their IANA zone, e.g. \"America/Chicago\", or the list of "
+                             "every zone they may be in")
+        region = subject.region
+        found = self._by_region.get(region) if region is not None else None
+        if found is not None:
+            source = f"zones.by_region.{region}"
+        elif self._candidates is not None:
+            found, source = self._candidates, "zones.candidates"
+        else:
+            listed = ", ".join(sorted(self._by_region))
+            raise InputError(f"attempt.timezone: missing, and pack '{self.id}' has no candidate zones for "
+                             + (f"region '{region}'" if region is not None else "an attempt without region")
+                             + f" (zones.by_region lists {listed}): send the recipient's IANA zone"
+                             + ("" if region is not None else ", or their region"))
+        subject.zones = found
+        return ZonesJudged(tuple(str(tz) for tz in found), source)
+
     def _day(self, at: datetime) -> Any:
         return at.astimezone(self._zone).date()
 
@@ -379,6 +414,9 @@ class Policy:
         # a session decides it at once.
         # search=False: an audit asks only what broke, never when it could have been placed.
         subject = read_attempt(attempt, self._zones)
+        judged = None
+        if subject.zones is None:  # no timezone sent, and the pack says what that means
+            judged = self._candidate_zones(subject)
         subject.facts, subject.defaulted = self._facts.read(subject.facts, "attempt.facts")
         client = subject.client
         if client is None and subject.region is None and not self._require_region:
@@ -405,7 +443,7 @@ class Policy:
                     finding = rule.check.check(ctx, at)
                     if finding is not None:
                         fired.append((rule, finding))
-        if not fired and not explain and rs.clear is not None:
+        if not fired and not explain and judged is None and rs.clear is not None:
             return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
         find = next_at = None
@@ -435,6 +473,7 @@ class Policy:
             next_allowed_at=next_at,
             explanation=self._explain_attempt(rs, ctx) if explain else None,
             search=find,
+            zones=judged,
         )
 
     def _next_allowed(self, rs: RuleSet, ctx: _Context, denying: list[Finding],

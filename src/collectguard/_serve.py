@@ -556,6 +556,11 @@ _DECISION = {
             "id": {"type": "string"}, "version": {"type": "string"}, "digest": {"type": "string"},
             "client": {"type": ["string", "null"]}}},
         "explanation": {"type": "array", "items": {"type": "object"}},
+        "zones": {"type": "object", "description": "present when the attempt sent no timezone and was judged in "
+                  "the pack's candidate zones", "properties": {
+                      "judged_in": {"type": "array", "items": {"type": "string"}},
+                      "from": {"type": "string"},
+                      "denied_in": {"type": "array", "items": {"type": "string"}}}},
     },
 }
 

@@ -11,8 +11,8 @@ from datetime import date
 from difflib import get_close_matches
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, PositiveInt, StrictBool, ValidationError, create_model,
-                      field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PositiveInt, StrictBool, ValidationError,
+                      create_model, field_validator, model_validator)
 
 from ._clock import ClockError, zone
 from ._conditions import Condition
@@ -196,6 +196,53 @@ class Limits(_Strict):
                                          "within the caps' reach; a session or an audit keeps its own)")
 
 
+def _zone_name(value: str) -> str:
+    try:
+        zone(value)
+    except ClockError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+# An IANA zone name, checked where it is written: an unknown or legacy name is a load error
+# at its own line, with did-you-mean.
+ZoneName = Annotated[str, AfterValidator(_zone_name)]
+
+
+def _no_repeats(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"'{name}' is listed twice")
+        seen.add(name)
+    return names
+
+
+ZoneList = Annotated[list[ZoneName], Field(min_length=1), AfterValidator(_no_repeats)]
+
+
+class ZoneSettings(_Strict):
+    """Which zones an attempt that does not send its own timezone is judged in."""
+
+    require: StrictBool = Field(False, description="true: an attempt without timezone is refused (the "
+                                "integrator must send the recipient's zone, or every zone they may be in)")
+    candidates: Union[ZoneList, None] = Field(
+        None, description="the zones an attempt without timezone is judged in when its region has no list "
+        "under by_region (every zone of the jurisdiction): a time rule must hold in all of them")
+    by_region: dict[Annotated[str, Field(min_length=1)], ZoneList] = Field(
+        default_factory=dict, description="the candidate zones by the recipient's region (the attempt's "
+        "region, e.g. US-FL: [America/New_York, America/Chicago])")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "ZoneSettings":
+        if self.require and (self.candidates is not None or self.by_region):
+            raise ValueError("require: true refuses every attempt without timezone, so candidates and "
+                             "by_region would never be read; give one or the other")
+        if not self.require and self.candidates is None and not self.by_region:
+            raise ValueError("give require: true, or candidates (and by_region) for attempts without timezone")
+        return self
+
+
 class PolicySpec(_Strict):
     """A collectguard policy: rules with citations, a default zone, overlays per client."""
 
@@ -203,7 +250,11 @@ class PolicySpec(_Strict):
     version: str = Field(description='the policy\'s version, quoted: "2015.1"')
     title: Union[str, None] = None
     description: Union[str, None] = None
-    timezone: str = Field(description="the zone used when an attempt gives none, e.g. Asia/Shanghai")
+    timezone: str = Field(description="the policy's zone, e.g. Asia/Shanghai: its effective dates are read "
+                          "there, and an attempt that gives no zone is judged there unless zones: says otherwise")
+    zones: Union[ZoneSettings, None] = Field(
+        None, description="attempts without timezone: refused (require: true), or judged in every candidate "
+        "zone (candidates, by_region); absent: judged in timezone")
     effective: Union[Effective, None] = None
     text: Union[TextSettings, None] = Field(None, description="how text rules read notes (speaker turns)")
     lexicons: dict[str, list[str]] = Field(default_factory=dict, description="named term lists: a text rule "

@@ -38,6 +38,7 @@ from .._clock import first_instant_at_wall, wall_time
 from ._base import CompileEnv, Finding, Kind, Params
 
 _DAY = 86_400
+_SETTLE = timedelta(days=8)
 
 
 class ContactHoursParams(Params):
@@ -160,10 +161,10 @@ class ContactHours:
         window = self._window(ctx)
         zones = ctx.subject.zones
         if window is None:
-            return Finding(evidence=lambda: {
+            return Finding(evidence=lambda: _denied_in(zones, list(zones), {
                 "local_time": {str(tz): at.astimezone(tz).isoformat() for tz in zones},
                 "allowed_window": None, "rule_window": self.window.label, "window_facts": self._facts(ctx),
-            }, retry_at=None)
+            }), retry_at=None)
         if len(zones) == 1:  # the usual case, without the list
             if window.open(at.astimezone(zones[0]).time()):
                 return None
@@ -172,10 +173,10 @@ class ContactHours:
             closed = [tz for tz in zones if not window.open(at.astimezone(tz).time())]
             if not closed:
                 return None
-        return Finding(evidence=lambda: self._evidence(ctx, window, {
+        return Finding(evidence=lambda: self._evidence(ctx, window, _denied_in(zones, closed, {
             "local_time": {str(tz): at.astimezone(tz).isoformat() for tz in closed},
             "allowed_window": window.label,
-        }), retry_at=lambda: self._retry(window, zones, at))
+        })), retry_at=lambda: self._retry(window, zones, at))
 
     def _evidence(self, ctx: Any, window: _Window, evidence: dict[str, Any]) -> dict[str, Any]:
         if self.from_fact is not None or self.until_fact is not None:
@@ -185,10 +186,13 @@ class ContactHours:
 
     @staticmethod
     def _retry(window: _Window, zones: Any, at: datetime) -> datetime | None:
-        retry = at
-        # Opening in one zone may be closing time in another: step until all agree
-        # (a week of steps covers any pair of zones on Earth).
-        for _ in range(16):
+        # Opening in one zone may be closing time in another: step until all agree. Each
+        # step is to the latest next opening of the zones still shut, before which none
+        # of them opens, so the first instant all are open is never stepped over; every
+        # step is to some zone's opening, at most one a day per zone, so a week of steps
+        # settles any set of zones on Earth (and when no instant suits all, says so).
+        retry, horizon = at, at + _SETTLE
+        while retry < horizon:
             shut = [tz for tz in zones if not window.open(retry.astimezone(tz).time())]
             if not shut:
                 return retry
@@ -203,6 +207,13 @@ class ContactHours:
             "open": {str(tz): window is not None and window.open(at.astimezone(tz).time())
                      for tz in ctx.subject.zones},
         })
+
+
+def _denied_in(zones: Any, closed: list[Any], evidence: dict[str, Any]) -> dict[str, Any]:
+    """Evidence naming the zones the window was shut in, when there were several."""
+    if len(zones) > 1:
+        evidence["denied_in"] = [str(tz) for tz in closed]
+    return evidence
 
 
 def _compile(params: ContactHoursParams, env: CompileEnv) -> ContactHours:

@@ -318,8 +318,12 @@ class FrequencyCap:
 
         def evidence() -> dict[str, Any]:
             lo, hi = self._counted_at(times, at, tz)
-            return {"count": hi - lo, "max": self.limit, "window": self.label,
-                    **self._window_bounds(at, tz), "counted": sorted(indexes[lo:hi])}
+            found = {"count": hi - lo, "max": self.limit, "window": self.label,
+                     **self._window_bounds(at, tz), "counted": sorted(indexes[lo:hi])}
+            if len(zones) > 1:  # a local-day count over several candidate zones: over in these
+                found["zone"] = str(tz)
+                found["denied_in"] = [str(z) for z in over]
+            return found
 
         return Finding(evidence=evidence, retry_at=lambda: self._retry(times, at, zones))
 
