@@ -222,9 +222,9 @@ def history_entry(value: Any, index: int) -> Mapping[str, Any]:
     return _as_mapping(value, f"history[{index}]", "a contact record")
 
 
-def check_history_entry(data: Mapping[str, Any], index: int) -> None:
+def check_history_entry(data: Mapping[str, Any], index: int = 0, where: str | None = None) -> None:
     """Full field check of one entry a rule counts (done once per entry per check)."""
-    where = f"history[{index}]"
+    where = where if where is not None else f"history[{index}]"
     _unknown_keys(data, _HISTORY_FIELDS, where)
     _choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel")
     outcome = data.get("outcome")
