@@ -296,3 +296,26 @@ def test_audit_reads_a_json_array_too(capsys, tmp_path) -> None:
 
     assert code == code_csv == 1 and strip(out) == strip(out_csv) and strip(out)
 
+
+def test_audit_format_json_writes_the_summary_as_one_json_object(capsys, tmp_path) -> None:
+    code = main(["audit", "--policy", str(PACK), str(CALL_LOG), "--format", "json"])
+    out, err = capsys.readouterr()
+    summary = json.loads(err)["summary"]
+    assert code == 1 and summary["broken"] == 2 and summary["complete"] is True
+    assert summary["by_rule"]["third-party-hourly-cap"] == 1
+    assert len(out.splitlines()) == 2  # the findings, as with the text summary
+    code = main(["audit", "--policy", str(PACK), str(CALL_LOG)])
+    _, err = capsys.readouterr()
+    assert code == 1 and "2 broke a rule" in err and not err.startswith("{")  # text stays the default
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(call("2026-11-23T10:00:00+08:00", party="debtor", outcome="answerd")) + "\nnot json\n")
+    code = main(["audit", "--policy", str(PACK), str(log), "--format", "json"])
+    out, err = capsys.readouterr()
+    summary = json.loads(err)["summary"]  # stderr is the summary alone; the refused records are on stdout
+    assert code == 2 and summary["refused"] == 2 and summary["complete"] is False
+    assert sorted(json.loads(line)["where"] for line in out.splitlines()) == [f"{log}:1", f"{log}:2"]
+    assert main(["audit", "--policy", str(PACK), str(CALL_LOG), "--summary-json"]) == 1
+    assert json.loads(capsys.readouterr().err)["summary"]["broken"] == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", "--policy", str(PACK), str(CALL_LOG), "--format", "xml"])
+    assert exc.value.code == 2
