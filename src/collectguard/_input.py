@@ -245,7 +245,10 @@ def check_history_entry(data: Mapping[str, Any], index: int = 0, where: str | No
 
 
 def read_context(value: Any, where: str = "context") -> NoteSubject:
-    data = _as_mapping(value if value is not None else {}, where, "an object with party and facts")
+    if value is None:
+        raise InputError(f"{where}: missing: a note is judged for the party it is said to; give a context "
+                         'such as {"party": "debtor"} or {"party": "third_party", "relation": "sibling"}')
+    data = _as_mapping(value, where, "an object with party and facts")
     _unknown_keys(data, _CONTEXT_FIELDS, where)
     relation = data.get("relation")
     if relation is not None:
