@@ -319,3 +319,17 @@ def test_audit_format_json_writes_the_summary_as_one_json_object(capsys, tmp_pat
     with pytest.raises(SystemExit) as exc:
         main(["audit", "--policy", str(PACK), str(CALL_LOG), "--format", "xml"])
     assert exc.value.code == 2
+
+
+def test_audit_checks_a_text_with_its_party_alone_as_a_note(capsys, tmp_path) -> None:
+    log = tmp_path / "notes.csv"
+    log.write_text("at,channel,party,relation,contact,text\n"
+                   "2026-11-23T12:30:00+08:00,,third_party,sibling,,您好，您弟弟欠款三万二，请转告他尽快还款\n"
+                   "2026-11-23T12:40:00+08:00,call,debtor,,,您好\n", encoding="utf-8")
+    code = main(["audit", "--policy", str(PACK), str(log), "--format", "json"])
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and json.loads(err)["summary"]["texts"] == 1
+    assert lines[0]["where"] == f"{log}:2" and lines[0]["reasons"][0]["rule"] == "third-party-disclosure"
+    assert lines[1] == {"where": f"{log}:3", "error": f"{log}:3: missing contact: a record is an attempt (channel, "
+                        "party, contact) or a text with its party, or both"}
