@@ -174,3 +174,162 @@ def test_the_partition_key_is_a_field_every_cap_counts_by(pack) -> None:
     stop = "facts:\n  stop_contact: {type: boolean, meaning: m, absent: false}\n"
     assert policy_from(head.replace("rules:", stop + "rules:") + "  - {id: s, kind: fact-block, params: "
                        "{facts: {stop_contact: true}}}\n").partition_key() == "contact"
+
+
+EXAMPLE = ROOT / "examples" / "planned-attempts.jsonl"
+CALL_LOG = ROOT / "examples" / "call-log.csv"
+
+
+def _plan(capsys, *args: str) -> tuple[int, list[dict], str]:
+    code = main(["plan", "--policy", str(PACK), *args])
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def test_the_shipped_plan_example_with_the_call_log_as_history(capsys) -> None:
+    code, rows, err = _plan(capsys, "--history", str(CALL_LOG), "--attempts", str(EXAMPLE))
+    assert code == 0, err
+    assert [(r["where"].rsplit(":", 1)[1], r["status"], r["next_allowed_at"]) for r in rows] == [
+        ("1", "allowed", None), ("2", "moved", "2026-11-23T10:20:00+08:00"), ("3", "allowed", None),
+        ("5", "impossible", None), ("4", "moved", "2026-11-24T08:00:00+08:00")]
+    assert json.loads(err)["summary"] == {"allowed": 2, "moved": 2, "impossible": 1, "by_rule": {
+        "quiet-hours": 1, "sms-not-permitted": 1, "third-party-hourly-cap": 1}}
+
+
+def test_plan_reads_a_json_array_json_lines_and_csv_alike(capsys, tmp_path) -> None:
+    import csv
+
+    records = [json.loads(line) for line in EXAMPLE.read_text(encoding="utf-8").splitlines()]
+    array = tmp_path / "planned.json"
+    array.write_text("[\n" + ",\n".join("  " + json.dumps(r) for r in records) + "\n]\n", encoding="utf-8")
+    table = tmp_path / "planned.csv"
+    with table.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["at", "channel", "party", "relation", "contact", "facts"])
+        for r in records:
+            writer.writerow([r["at"], r["channel"], r["party"], r.get("relation", ""), r["contact"],
+                             json.dumps(r["facts"]) if "facts" in r else ""])
+    history = [json.loads(json.dumps(row)) for row in read_records(CALL_LOG)]
+    history_array = tmp_path / "calls.json"
+    history_array.write_text(json.dumps([record for _, record in history], ensure_ascii=False, indent=2),
+                             encoding="utf-8")
+    _, expected, _ = _plan(capsys, "--history", str(CALL_LOG), "--attempts", str(EXAMPLE))
+
+    def strip(rows):
+        return [{k: v for k, v in r.items() if k != "where"} for r in rows]
+
+    for attempts, history_file, first_line in ((array, CALL_LOG, 2), (table, CALL_LOG, 2), (EXAMPLE, history_array, 1)):
+        code, rows, err = _plan(capsys, "--history", str(history_file), "--attempts", str(attempts))
+        assert code == 0, err
+        assert strip(rows) == strip(expected)
+        assert rows[0]["where"] == f"{attempts}:{first_line}"  # each record placed at its own line
+    # An empty array is an empty plan.
+    empty = tmp_path / "empty.json"
+    empty.write_text(" [ ]\n")
+    code, rows, _ = _plan(capsys, "--attempts", str(empty))
+    assert code == 0 and rows == []
+
+
+def test_plan_blames_the_history_file_and_its_row(capsys, tmp_path) -> None:
+    planned = tmp_path / "planned.jsonl"
+    planned.write_text(json.dumps(call("2026-11-23T10:00:00+08:00")) + "\n")
+    cases = [
+        ("at,channel,party,contact,note\n2026-11-23T09:00:00+08:00,call,debtor,x,1\n",
+         "calls.csv:1: unknown column 'note'"),
+        ("at,channel,party,contact,outcome\n2026-11-23T09:00:00+08:00,call,debtor,x,no_answer\n"
+         "2026-11-23T09:10:00+08:00,call,debtor,x,answerd\n", "calls.csv:3: history.outcome: unknown outcome 'answerd'"),
+        ("at,channel,party,contact\n2026-11-23T09:00:00,call,debtor,x\n", "calls.csv:2: history.at: '2026-11-23T09:00:00' has no UTC offset"),
+        ("at,channel,party,contact\n2026-11-23T09:00:00+08:00,call,debtor\n", "calls.csv:2: 3 cells, but the header names 4 columns"),
+        ("at,channel,party,contact\n2026-11-23T09:00:00+08:00,,debtor,x\n", "calls.csv:2: missing channel"),
+    ]
+    for text, message in cases:
+        (tmp_path / "calls.csv").write_text(text, encoding="utf-8")
+        code, _, err = _plan(capsys, "--history", str(tmp_path / "calls.csv"), "--attempts", str(planned))
+        assert code == 2 and f"{tmp_path / message}" in err and err.count("\n") == 1, err
+        assert "planned.jsonl" not in err
+    history = tmp_path / "calls.jsonl"
+    history.write_text(json.dumps(entry("2026-11-23T09:00:00+08:00", party="debtor")) + "\n"
+                       + json.dumps(entry("2026-11-23T09:10:00+08:00", party="debtor", chanel="call")) + "\n")
+    code, _, err = _plan(capsys, "--history", str(history), "--attempts", str(planned))
+    assert code == 2 and f"{history}:2: unknown field 'chanel' (did you mean 'channel'?)" in err
+    history.write_text("{\"at\": 1\n")
+    code, _, err = _plan(capsys, "--history", str(history), "--attempts", str(planned))
+    assert code == 2 and f"{history}:1:" in err and "not valid JSON" in err
+
+
+def test_plan_takes_the_columns_an_audit_takes(capsys, tmp_path) -> None:
+    # The call log audit reads (text and all) is history for a plan; a record only a note is no contact.
+    log = tmp_path / "calls.csv"
+    log.write_text(CALL_LOG.read_text(encoding="utf-8") + "2026-11-23T12:30:00+08:00,,debtor,,,,,您好,,\n",
+                   encoding="utf-8")
+    code, rows, err = _plan(capsys, "--history", str(log), "--attempts", str(EXAMPLE))
+    assert code == 0 and len(rows) == 5, err
+
+
+def test_plan_places_an_unreadable_planned_attempt(capsys, tmp_path) -> None:
+    planned = tmp_path / "planned.jsonl"
+    planned.write_text(json.dumps(call("2026-11-23T10:00:00+08:00")) + "\nnot json\n")
+    code, _, err = _plan(capsys, "--attempts", str(planned))
+    assert code == 2 and f"{planned}:2:1: not valid JSON" in err and "BadRecord" not in err
+    planned.write_text("[" + json.dumps(call("2026-11-23T10:00:00+08:00")) + ",\n 7]\n")
+    code, _, err = _plan(capsys, "--attempts", str(planned))
+    assert code == 2 and f"{planned}:2: expected a JSON object in the array" in err
+    planned.write_text("[\n" + json.dumps(call("2026-11-23T10:00:00+08:00")) + "\n" + json.dumps(call("2026-11-23T10:00:00+08:00")) + "\n]\n")
+    code, _, err = _plan(capsys, "--attempts", str(planned))
+    assert code == 2 and f"{planned}:3:1: not valid JSON: Expecting ',' delimiter" in err
+    planned.write_text(json.dumps(call("2026-11-23T10:00:00+08:00", outcome="no_answer")) + "\n")
+    code, _, err = _plan(capsys, "--attempts", str(planned))
+    assert code == 2 and f"{planned}:1: attempt.outcome: unknown field" in err
+
+
+def test_audit_reads_a_json_array_too(capsys, tmp_path) -> None:
+    log = tmp_path / "calls.json"
+    records = [record for _, record in read_records(CALL_LOG)]
+    log.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    code = main(["audit", "--policy", str(PACK), str(log)])
+    out, _ = capsys.readouterr()
+    code_csv = main(["audit", "--policy", str(PACK), str(CALL_LOG)])
+    out_csv, _ = capsys.readouterr()
+
+    def strip(text):
+        return [{k: v for k, v in json.loads(line).items() if k not in ("where", "reasons")} for line in text.splitlines()]
+
+    assert code == code_csv == 1 and strip(out) == strip(out_csv) and strip(out)
+
+
+def test_audit_format_json_writes_the_summary_as_one_json_object(capsys, tmp_path) -> None:
+    code = main(["audit", "--policy", str(PACK), str(CALL_LOG), "--format", "json"])
+    out, err = capsys.readouterr()
+    summary = json.loads(err)["summary"]
+    assert code == 1 and summary["broken"] == 2 and summary["complete"] is True
+    assert summary["by_rule"]["third-party-hourly-cap"] == 1
+    assert len(out.splitlines()) == 2  # the findings, as with the text summary
+    code = main(["audit", "--policy", str(PACK), str(CALL_LOG)])
+    _, err = capsys.readouterr()
+    assert code == 1 and "2 broke a rule" in err and not err.startswith("{")  # text stays the default
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(call("2026-11-23T10:00:00+08:00", party="debtor", outcome="answerd")) + "\nnot json\n")
+    code = main(["audit", "--policy", str(PACK), str(log), "--format", "json"])
+    out, err = capsys.readouterr()
+    summary = json.loads(err)["summary"]  # stderr is the summary alone; the refused records are on stdout
+    assert code == 2 and summary["refused"] == 2 and summary["complete"] is False
+    assert sorted(json.loads(line)["where"] for line in out.splitlines()) == [f"{log}:1", f"{log}:2"]
+    assert main(["audit", "--policy", str(PACK), str(CALL_LOG), "--summary-json"]) == 1
+    assert json.loads(capsys.readouterr().err)["summary"]["broken"] == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", "--policy", str(PACK), str(CALL_LOG), "--format", "xml"])
+    assert exc.value.code == 2
+
+
+def test_audit_checks_a_text_with_its_party_alone_as_a_note(capsys, tmp_path) -> None:
+    log = tmp_path / "notes.csv"
+    log.write_text("at,channel,party,relation,contact,text\n"
+                   "2026-11-23T12:30:00+08:00,,third_party,sibling,,您好，您弟弟欠款三万二，请转告他尽快还款\n"
+                   "2026-11-23T12:40:00+08:00,call,debtor,,,您好\n", encoding="utf-8")
+    code = main(["audit", "--policy", str(PACK), str(log), "--format", "json"])
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and json.loads(err)["summary"]["texts"] == 1
+    assert lines[0]["where"] == f"{log}:2" and lines[0]["reasons"][0]["rule"] == "third-party-disclosure"
+    assert lines[1] == {"where": f"{log}:3", "error": f"{log}:3: missing contact: a record is an attempt (channel, "
+                        "party, contact) or a text with its party, or both"}

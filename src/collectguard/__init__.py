@@ -14,7 +14,7 @@ from __future__ import annotations
 from ._audit import AuditSummary, audit, audit_records
 from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import CollectguardError, InputError, PolicyError
-from ._models import Attempt, HistoryEntry, NoteContext
+from ._models import Attempt, AttemptDict, HistoryEntry, HistoryEntryDict, NoteContext, NoteContextDict
 from ._plan import PlanSummary, plan
 from ._policy import Policy, load_policy, parse_policy
 from ._session import Session
@@ -22,25 +22,28 @@ from ._spec import json_schema
 
 __version__ = "0.1.0"
 
-__all__ = sorted([
+__all__ = [
     "Attempt",
+    "AttemptDict",
     "AuditSummary",
-    "audit",
-    "audit_records",
     "CollectguardError",
     "Decision",
     "HistoryEntry",
+    "HistoryEntryDict",
     "InputError",
     "NoteContext",
+    "NoteContextDict",
+    "PlanSummary",
     "Policy",
     "PolicyError",
-    "PlanSummary",
     "PolicyRef",
     "Reason",
     "RuleTrace",
     "Session",
+    "audit",
+    "audit_records",
     "json_schema",
     "load_policy",
     "parse_policy",
     "plan",
-])
+]

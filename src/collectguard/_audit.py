@@ -176,7 +176,8 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
     attempt["at"] = at  # the instant read once to order the log; the record keeps its text
     has_attempt = "channel" in attempt and "party" in attempt and "contact" in attempt
     if not has_attempt:
-        given = [name for name in _MISSING_ONE if attempt.get(name) is not None]
+        # A text with its party alone is a note; a channel or contact says it is an attempt.
+        given = [name for name in ("channel", "contact") if attempt.get(name) is not None]
         if given or not record.get("text"):
             missing = [name for name in _MISSING_ONE if attempt.get(name) is None]
             raise InputError(f"{where}: missing {', '.join(missing)}: a record is an attempt (channel, party, "

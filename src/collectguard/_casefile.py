@@ -24,8 +24,11 @@ those a denying rule fired in (a case drops the defaults' zone with ``timezone: 
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Union
 
@@ -106,36 +109,102 @@ class FileReport:
     path: str
     policy: Policy
     results: list[Result] = field(default_factory=list)
+    policy_path: Path | None = None
+    deselected: int = 0
 
 
-def run_file(path: str | Path) -> FileReport:
-    """Run every case of a case file; PolicyError (with file:line) when the file is broken."""
+@dataclass
+class CaseSet:
+    """A case file that loaded: its cases, their lines, and the policy they test."""
+
+    path: str
+    policy_path: Path
+    policy: Policy
+    defaults: Defaults
+    cases: list[Case]
+    lines: list[int | None]
+
+
+def load_cases(path: str | Path) -> tuple[CaseSet | None, list[PolicyError]]:
+    """A case file's cases, or every problem found in it (each with file:line:col).
+
+    Problems: the file cannot be read, is not YAML, does not fit the case-file schema
+    (all of them, as lint reports a policy's), names no policy beside it or a policy
+    that does not load, expects a rule the policy does not have, or an
+    ``expect.next_allowed_at`` that is not an instant. Cases run only when there is none.
+    """
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise PolicyError(f"cannot read the case file: {exc.strerror or exc}", path=name, check="file") from None
-    doc = load(text, name)
+        return None, [PolicyError(f"cannot read the case file: {exc.strerror or exc}", path=name, check="file")]
+    except UnicodeDecodeError as exc:
+        return None, [PolicyError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+                                  path=name, check="file", hint="write the case file in UTF-8")]
+    try:
+        doc = load(text, name)
+    except PolicyError as exc:
+        return None, [exc]
+    if not isinstance(doc.data, dict):
+        return None, [PolicyError("a case file is a mapping of policy, defaults and cases", path=name, line=1,
+                                  column=1, check="wrong-type", hint="start the file with policy: and cases:")]
     try:
         spec = CaseFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise translate(exc, doc, known_keys=_CASE_KEYS)[0] from None
+        return None, translate(exc, doc, known_keys=_CASE_KEYS)
     policy_path = Path(path).parent / spec.policy
-    if not policy_path.exists():
+    if not policy_path.is_file():
         line, col = doc.position(("policy",))
-        raise PolicyError(f"no policy file '{spec.policy}' beside the case file", path=name, line=line,
-                          column=col, check="file", hint="give the policy's path relative to this file")
-    policy = load_policy(policy_path)
+        return None, [PolicyError(f"no policy file '{spec.policy}' beside the case file", path=name, line=line,
+                                  column=col, check="file", hint="give the policy's path relative to this file")]
+    try:
+        policy = load_policy(policy_path)
+    except PolicyError as exc:  # placed in the policy file, where the fix is
+        return None, [exc]
     known = set(policy.all_rule_ids())
-    report = FileReport(name, policy)
+    problems: list[PolicyError] = []
+    lines: list[int | None] = []
     for i, case in enumerate(spec.cases):
-        line = doc.position(("cases", i))[0]
-        for rule in case.expect.fires + case.expect.not_fires:
-            if rule not in known:
-                raise PolicyError(f"cases[{i}] '{case.name}': no rule '{rule}' in {spec.policy}", path=name,
-                                  line=line, check="unknown-rule")
-        report.results.append(_run(policy, spec.defaults, case, name, line))
+        lines.append(doc.position(("cases", i))[0])
+        for table in ("fires", "not_fires"):
+            for k, rule in enumerate(getattr(case.expect, table)):
+                if rule not in known:
+                    line, col = doc.position(("cases", i, "expect", table, k))
+                    close = get_close_matches(rule, sorted(known), n=1)
+                    problems.append(PolicyError(
+                        f"cases[{i}] '{case.name}': expect.{table}: no rule '{rule}' in {spec.policy}", path=name,
+                        line=line, column=col, check="unknown-rule",
+                        hint=f"did you mean '{close[0]}'?" if close else "name a rule of the policy by its id"))
+        wanted = case.expect.next_allowed_at
+        if wanted not in (None, "unset"):
+            try:
+                instant(wanted)
+            except ClockError as exc:
+                line, col = doc.position(("cases", i, "expect", "next_allowed_at"))
+                problems.append(PolicyError(f"cases[{i}] '{case.name}': expect.next_allowed_at: {exc}", path=name,
+                                            line=line, column=col, check="invalid-value"))
+    if problems:
+        return None, problems
+    return CaseSet(name, policy_path, policy, spec.defaults, spec.cases, lines), []
+
+
+def run_cases(cases: CaseSet, select: Callable[[Case], bool] | None = None) -> FileReport:
+    """Run the selected cases (all by default) of a case file that loaded."""
+    report = FileReport(cases.path, cases.policy, policy_path=cases.policy_path)
+    for case, line in zip(cases.cases, cases.lines):
+        if select is None or select(case):
+            report.results.append(_run(cases.policy, cases.defaults, case, cases.path, line))
+        else:
+            report.deselected += 1
     return report
+
+
+def run_file(path: str | Path) -> FileReport:
+    """Run every case of a case file; PolicyError (with file:line) when the file is broken."""
+    cases, problems = load_cases(path)
+    if cases is None:
+        raise problems[0]
+    return run_cases(cases)
 
 
 def _merged(default: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
@@ -221,21 +290,86 @@ def _compare(expect: Expect, decision: Any, fired: list[str]) -> list[str]:
     return problems
 
 
-def coverage(report: FileReport, *others: FileReport) -> list[str]:
-    """Rules of the policy (any client) that no passing case made fire, in this file or in
-    the others given (other case files of the same policy)."""
-    fired = {rule for r in (report, *others) for result in r.results for rule in result.fired}
-    rules = report.policy.all_rule_ids()
-    return [rule for rule in rules if rule not in fired]
-
-
-def by_policy(reports: list[FileReport]) -> list[list[FileReport]]:
-    """Reports grouped by the policy they test (its digest), in the order first seen: a
-    pack's cases may be split over several files."""
-    groups: dict[str, list[FileReport]] = {}
+def coverage(reports: list[FileReport]) -> list[tuple[FileReport, list[str]]]:
+    """Rules of each policy (any client) that no case of any of its case files made fire,
+    with the first case file of the policy."""
+    by_policy: dict[Any, list[FileReport]] = {}
     for report in reports:
-        groups.setdefault(report.policy.digest, []).append(report)
-    return list(groups.values())
+        key = report.policy_path.resolve() if report.policy_path is not None else id(report.policy)
+        by_policy.setdefault(key, []).append(report)
+    out = []
+    for group in by_policy.values():
+        fired = {rule for report in group for result in report.results for rule in result.fired}
+        uncovered = [rule for rule in group[0].policy.all_rule_ids() if rule not in fired]
+        if uncovered:
+            out.append((group[0], uncovered))
+    return out
+
+
+_KEYWORD_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+
+
+def keyword_filter(expr: str) -> Callable[[Case], bool]:
+    """``-k``: words joined by and, or, not and parentheses; a word selects a case whose name,
+    or one of whose expected rules (fires, not_fires), contains it (case-insensitive)."""
+    tokens = _KEYWORD_TOKEN.findall(expr)
+    pos = 0
+
+    def bad(why: str) -> CollectguardError:
+        return CollectguardError(f"-k {expr!r}: {why} (words of case names or rule ids, joined by and, or, "
+                                 "not and parentheses)")
+
+    def peek() -> str | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def either() -> Callable[[Case], bool]:
+        parts = [both()]
+        while peek() == "or":
+            take()
+            parts.append(both())
+        return parts[0] if len(parts) == 1 else (lambda c: any(p(c) for p in parts))
+
+    def both() -> Callable[[Case], bool]:
+        parts = [negated()]
+        while peek() == "and":
+            take()
+            parts.append(negated())
+        return parts[0] if len(parts) == 1 else (lambda c: all(p(c) for p in parts))
+
+    def negated() -> Callable[[Case], bool]:
+        if peek() == "not":
+            take()
+            inner = negated()
+            return lambda c: not inner(c)
+        return atom()
+
+    def atom() -> Callable[[Case], bool]:
+        token = peek()
+        if token is None:
+            raise bad("the expression ends too early")
+        if token in ("and", "or", ")"):
+            raise bad(f"'{token}' where a word or '(' belongs")
+        take()
+        if token == "(":
+            inner = either()
+            if peek() != ")":
+                raise bad("a '(' is not closed")
+            take()
+            return inner
+        word = token.lower()
+        return lambda c: word in c.name.lower() or any(word in r.lower() for r in c.expect.fires + c.expect.not_fires)
+
+    if not tokens:
+        raise bad("the expression is empty")
+    select = either()
+    if pos < len(tokens):
+        raise bad(f"'{tokens[pos]}' after a complete expression")
+    return select
 
 
 def case_files(paths: list[str]) -> list[Path]:

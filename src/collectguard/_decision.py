@@ -108,6 +108,14 @@ class Decision:
     """
 
     __slots__ = ("allowed", "reasons", "policy", "explanation", "_next", "_search", "_zones")
+    # Declared for type checkers; set once in __init__ (a Decision is immutable).
+    allowed: bool
+    reasons: tuple[Reason, ...]
+    policy: PolicyRef
+    explanation: tuple[RuleTrace, ...] | None
+    _next: datetime | None
+    _search: Callable[[], datetime | None] | None
+    _zones: ZonesJudged | None
 
     def __init__(self, allowed: bool, reasons: tuple[Reason, ...], policy: PolicyRef,
                  next_allowed_at: datetime | None = None, explanation: tuple[RuleTrace, ...] | None = None,

@@ -222,9 +222,9 @@ def history_entry(value: Any, index: int) -> Mapping[str, Any]:
     return _as_mapping(value, f"history[{index}]", "a contact record")
 
 
-def check_history_entry(data: Mapping[str, Any], index: int) -> None:
+def check_history_entry(data: Mapping[str, Any], index: int = 0, where: str | None = None) -> None:
     """Full field check of one entry a rule counts (done once per entry per check)."""
-    where = f"history[{index}]"
+    where = where if where is not None else f"history[{index}]"
     _unknown_keys(data, _HISTORY_FIELDS, where)
     _choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel")
     outcome = data.get("outcome")
@@ -245,7 +245,10 @@ def check_history_entry(data: Mapping[str, Any], index: int) -> None:
 
 
 def read_context(value: Any, where: str = "context") -> NoteSubject:
-    data = _as_mapping(value if value is not None else {}, where, "an object with party and facts")
+    if value is None:
+        raise InputError(f"{where}: missing: a note is judged for the party it is said to; give a context "
+                         'such as {"party": "debtor"} or {"party": "third_party", "relation": "sibling"}')
+    data = _as_mapping(value, where, "an object with party and facts")
     _unknown_keys(data, _CONTEXT_FIELDS, where)
     relation = data.get("relation")
     if relation is not None:

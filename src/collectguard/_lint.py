@@ -23,9 +23,15 @@ from ._vocab import CHANNELS, OUTCOMES
 from ._yaml import Document, load
 
 
+CASE_FILE_SUFFIXES = (".tests.yaml", ".tests.yml")
+
+
 def lint_file(path: str | Path) -> list[PolicyError]:
     """All problems in one policy file, errors and warnings, in file order."""
     name = str(path)
+    if name.endswith(CASE_FILE_SUFFIXES):
+        return [PolicyError("a policy test case file, not a policy: lint does not check it", path=name,
+                            level="warning", check="case-file", hint=f"check and run it with: collectguard test {name}")]
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -1,4 +1,8 @@
-"""Reading call logs and attempt lists as dialers export them: JSONL or CSV, streamed.
+"""Reading call logs and attempt lists as dialers export them: JSON lines, a JSON array or CSV.
+
+JSON lines and CSV are streamed; a file (or stdin) whose first character that is not
+blank is ``[`` is one JSON array of records, read whole, each record placed at the
+line where it starts.
 
 CSV columns are the attempt's fields (at, channel, party, relation, contact, account,
 party_id, client, timezone), ``outcome``, ``direction``, ``reached``, ``text`` (a note to check), and the facts: a
@@ -41,17 +45,25 @@ def read_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
 def _jsonl(name: str) -> Iterator[tuple[str, Any]]:
     with open(name, encoding="utf-8") if name != "-" else _stdin() as stream:
         number = 0
+        first = True
         while True:
             try:
                 line = stream.readline()
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}:{number + 1}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-                                 "write the log in UTF-8") from None
+                raise InputError(f"{name}:{number + 1}: {_not_utf8(exc)}") from None
             if not line:
                 return
             number += 1
             if not line.strip():
                 continue
+            if first and line.lstrip().startswith("["):  # a JSON array of records, not JSON lines
+                try:
+                    text = line + stream.read()
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"{name}: {_not_utf8(exc)}") from None
+                yield from _array(name, text, number)
+                return
+            first = False
             try:
                 record = _json_line(line)
             except JSONInputError as exc:
@@ -62,6 +74,59 @@ def _jsonl(name: str) -> Iterator[tuple[str, Any]]:
                 yield f"{name}:{number}", BadRecord(f"{name}:{number}: expected a JSON object per line")
                 continue
             yield f"{name}:{number}", record
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); write the log in UTF-8"
+
+
+_BLANK = frozenset(" \t\r\n")
+
+
+def _array(name: str, text: str, first_line: int) -> Iterator[tuple[str, Any]]:
+    """The records of a JSON array (``text`` starts at the line holding its ``[``), each
+    placed at the line where it starts. An element that is not an object is a BadRecord;
+    text that is not JSON stops the reading at its line and column."""
+    def broken() -> InputError:
+        try:
+            read_json(text)
+        except JSONInputError as exc:
+            line = first_line + (exc.lineno or 1) - 1
+            at = f":{exc.colno}" if exc.colno is not None else ""
+            return InputError(f"{name}:{line}{at}: not valid JSON: {exc.msg}")
+        return InputError(f"{name}:{first_line}: not valid JSON")  # pragma: no cover - read_json took it
+
+    end = len(text)
+    i = text.index("[") + 1
+    line, counted = first_line, 0  # the line of text[counted]
+
+    def skip(i: int) -> int:
+        while i < end and text[i] in _BLANK:
+            i += 1
+        return i
+
+    i = skip(i)
+    if i < end and text[i] == "]":
+        i = skip(i + 1)
+        if i < end:
+            raise broken()
+        return
+    while True:
+        line += text.count("\n", counted, i)
+        counted = i
+        try:
+            value, i = _scan(text, i)
+        except (StopIteration, RecursionError, ValueError):
+            raise broken() from None
+        where = f"{name}:{line}"
+        yield where, value if isinstance(value, dict) else BadRecord(f"{where}: expected a JSON object in the array")
+        i = skip(i)
+        if i < end and text[i] == ",":
+            i = skip(i + 1)
+            continue
+        if i < end and text[i] == "]" and skip(i + 1) == end:
+            return
+        raise broken()
 
 
 _scan = _DECODER.scan_once  # one value per key, no NaN (see _json)

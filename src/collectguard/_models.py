@@ -3,22 +3,134 @@
 These pydantic models document the fields, give the JSON Schema and let callers build
 typed values. The checks accept them or plain dicts with the same fields; dicts are
 read by the fast reader in ``_input`` so that a pre-call check does not pay for a full
-validation of history it does not need.
+validation of history it does not need. ``AttemptDict``, ``HistoryEntryDict`` and
+``NoteContextDict`` type those dicts for a type checker.
+
+A model accepts what the dict form accepts (``at`` as an ISO 8601 string or an aware
+datetime) and refuses what it refuses, with the same one-line :class:`InputError`: the
+dict form's reader checks the fields first, and anything pydantic refuses after that is
+an InputError too, never a raw ``ValidationError``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Union
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing_extensions import TypedDict
 
+from ._errors import InputError
 from ._vocab import Channel, Direction, Outcome, Party, Reached, Relation
 
 
-class Attempt(BaseModel):
-    """A proposed contact: who is reached, how, when, and the case facts that matter."""
+# The required keys in a base of their own: Required[...] is not read back at run time
+# under postponed annotations, and __required_keys__ must tell the truth.
+class _AttemptKeys(TypedDict):
+    at: Union[str, datetime]
+    channel: Channel
+    party: Party
+    contact: str
+
+
+class AttemptDict(_AttemptKeys, total=False):
+    """An attempt as a dict (what ``check_attempt`` and ``session.check`` take): the fields of :class:`Attempt`."""
+
+    relation: Union[Relation, None]
+    account: Union[str, None]
+    party_id: Union[str, None]
+    client: Union[str, None]
+    region: Union[str, None]
+    timezone: Union[str, list[str], None]
+    facts: Mapping[str, Any]
+
+
+class HistoryEntryDict(AttemptDict, total=False):
+    """A contact that took place, as a dict: the fields of :class:`HistoryEntry`."""
+
+    outcome: Union[Outcome, None]
+    direction: Union[Direction, None]
+    reached: Union[Reached, None]
+
+
+class _NoteContextKeys(TypedDict):
+    party: Party
+
+
+class NoteContextDict(_NoteContextKeys, total=False):
+    """A note's context as a dict (what ``check_note`` takes): the fields of :class:`NoteContext`."""
+
+    relation: Union[Relation, None]
+    channel: Union[Channel, None]
+    client: Union[str, None]
+    region: Union[str, None]
+    facts: Mapping[str, Any]
+
+
+def _one_line(exc: ValidationError, what: str) -> str:
+    err = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    more = len(exc.errors()) - 1
+    return f"{what}{'.' + where if where else ''}: {msg}" + (f" (and {more} more)" if more else "")
+
+
+class _Checked(BaseModel):
+    """A model built from keywords or ``model_validate`` that raises InputError on bad input."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def _check(cls, data: Mapping[str, Any]) -> None:
+        """The dict form's checks, with its messages (overridden per model)."""
+
+    if not TYPE_CHECKING:  # the type checker reads each model's own signature below
+        def __init__(self, **data: Any) -> None:
+            type(self)._check(data)
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise InputError(_one_line(exc, type(self).__name__)) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, Mapping):
+            cls._check(obj)
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise InputError(_one_line(exc, cls.__name__)) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Any:
+        from ._json import JSONInputError, loads
+
+        try:
+            data = loads(json_data if isinstance(json_data, str) else bytes(json_data).decode("utf-8"))
+        except (JSONInputError, UnicodeDecodeError) as exc:
+            raise InputError(f"{cls.__name__}: not valid JSON: {getattr(exc, 'msg', exc)}") from None
+        return cls.model_validate(data)
+
+
+def _aware(value: Any) -> Any:
+    """``at`` as the dict form reads it (ISO 8601 by the library's reader), its offset kept."""
+    if isinstance(value, str):
+        from ._clock import ClockError, instant
+
+        try:
+            utc = instant(value)
+        except ClockError as exc:
+            raise ValueError(str(exc)) from None
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:  # forms only dateutil reads (basic format, before Python 3.11)
+            return utc
+    return value
+
+
+class Attempt(_Checked):
+    """A proposed contact: who is reached, how, when, and the case facts that matter."""
 
     at: AwareDatetime = Field(description="when the contact would happen: ISO 8601 with a UTC offset")
     channel: Channel = Field(description="how the party is reached")
@@ -37,9 +149,45 @@ class Attempt(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict, description="case facts rules may read, "
                                   "e.g. stop_contact, willing_to_repay, waiver_authorization")
 
+    @field_validator("at", mode="before")
+    @classmethod
+    def _read_at(cls, value: Any) -> Any:
+        return _aware(value)
+
+    @classmethod
+    def _check(cls, data: Mapping[str, Any]) -> None:
+        from ._clock import UTC
+        from ._input import read_attempt
+
+        read_attempt(dict(data), (UTC,), where=cls.__name__)
+
+    if TYPE_CHECKING:
+        def __init__(self, *, at: Union[str, datetime], channel: Channel, party: Party, contact: str,
+                     relation: Union[Relation, None] = None, account: Union[str, None] = None,
+                     party_id: Union[str, None] = None, client: Union[str, None] = None,
+                     region: Union[str, None] = None, timezone: Union[str, list[str], None] = None,
+                     facts: Union[Mapping[str, Any], None] = None) -> None: ...
+
 
 class HistoryEntry(Attempt):
     """A contact that took place, with its outcome (absent: unknown, counted conservatively)."""
+
+    @classmethod
+    def _check(cls, data: Mapping[str, Any]) -> None:
+        from ._clock import UTC
+        from ._input import check_history_entry, read_attempt
+
+        read_attempt({k: v for k, v in data.items() if k not in ("outcome", "direction", "reached")}, (UTC,),
+                     where=cls.__name__)
+        check_history_entry(data, where=cls.__name__)
+
+    if TYPE_CHECKING:
+        def __init__(self, *, at: Union[str, datetime], channel: Channel, party: Party, contact: str,
+                     relation: Union[Relation, None] = None, account: Union[str, None] = None,
+                     party_id: Union[str, None] = None, client: Union[str, None] = None,
+                     region: Union[str, None] = None, timezone: Union[str, list[str], None] = None,
+                     facts: Union[Mapping[str, Any], None] = None, outcome: Union[Outcome, None] = None,
+                     direction: Union[Direction, None] = None, reached: Union[Reached, None] = None) -> None: ...
 
     outcome: Union[Outcome, None] = Field(None, description="what happened; absent when unknown")
     direction: Union[Direction, None] = Field(
@@ -50,10 +198,8 @@ class HistoryEntry(Attempt):
                           "unknown, counted wherever any of them would be")
 
 
-class NoteContext(BaseModel):
+class NoteContext(_Checked):
     """To whom a text is said or written, and the case facts that matter."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     party: Party = Field(description="the debtor, or a third party")
     relation: Union[Relation, None] = None
@@ -62,3 +208,13 @@ class NoteContext(BaseModel):
     region: Union[str, None] = Field(None, description="the recipient's region, e.g. US-MA")
     facts: dict[str, Any] = Field(default_factory=dict)
 
+    @classmethod
+    def _check(cls, data: Mapping[str, Any]) -> None:
+        from ._input import read_context
+
+        read_context(dict(data), where=cls.__name__)
+
+    if TYPE_CHECKING:
+        def __init__(self, *, party: Party, relation: Union[Relation, None] = None,
+                     channel: Union[Channel, None] = None, client: Union[str, None] = None,
+                     region: Union[str, None] = None, facts: Union[Mapping[str, Any], None] = None) -> None: ...

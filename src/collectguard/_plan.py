@@ -16,6 +16,7 @@ from typing import Any
 
 from ._clock import ClockError, instant
 from ._errors import InputError
+from ._input import check_history_entry, read_attempt
 
 
 @dataclass
@@ -31,6 +32,8 @@ class PlanSummary:
 
 
 def _when(attempt: Any, where: str) -> Any:
+    if isinstance(attempt, str):  # a record the reader could not read (a BadRecord): it says where
+        raise InputError(str(attempt))
     try:
         return instant(attempt.get("at") if isinstance(attempt, dict) else attempt.at)
     except (ClockError, AttributeError) as exc:
@@ -60,3 +63,45 @@ def plan(policy: Any, history: Iterable[Any], attempts: Iterable[tuple[str, Any]
         yield {"where": where, "at": attempt.get("at"), "contact": attempt.get("contact"), "status": status,
                "next_allowed_at": decision.next_allowed_at.isoformat() if decision.next_allowed_at else None,
                "rules": rules}
+
+
+_LOGGED = ("at", "channel", "party", "relation", "contact", "account", "party_id", "client", "region", "timezone",
+           "facts", "outcome", "direction", "reached", "text")
+_CONTACT = ("channel", "party", "contact")
+
+
+def history_from(policy: Any, records: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """The contacts already made, from a log read as ``(where, record)`` pairs (a file as
+    ``collectguard plan --history`` reads it), each checked in its place: a record that
+    could not be read, has a field a log does not have or a value the checks refuse is an
+    InputError naming its ``where`` (file:line). A log takes the fields an audit takes: a
+    record's ``text`` is a note, not part of the contact, and a record that is only a note
+    is no contact and is left out."""
+    entries = []
+    for where, record in records:
+        if isinstance(record, str):  # a BadRecord: its message says where
+            raise InputError(str(record))
+        if not isinstance(record, dict):
+            raise InputError(f"{where}: expected an object with at, channel, party and contact")
+        for key in record:
+            if key not in _LOGGED:
+                from difflib import get_close_matches
+
+                close = get_close_matches(str(key), _LOGGED, n=1)
+                raise InputError(f"{where}: unknown field '{key}'" + (
+                    f" (did you mean '{close[0]}'?)" if close else f" (fields: {', '.join(sorted(_LOGGED))})"))
+        entry = {k: v for k, v in record.items() if k != "text" and v is not None}
+        if not all(name in entry for name in _CONTACT):
+            if record.get("text") and "channel" not in entry and "contact" not in entry:
+                continue  # a note said to its party, not a contact
+            missing = [name for name in _CONTACT if name not in entry]
+            raise InputError(f"{where}: missing {', '.join(missing)}: a contact made has channel, party and "
+                             "contact")
+        try:
+            read_attempt({k: v for k, v in entry.items() if k not in ("outcome", "direction", "reached")},
+                         policy._zones, where="history")
+            check_history_entry(entry, where="history")
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        entries.append(entry)
+    return entries

@@ -39,22 +39,27 @@ def render(problems: list[PolicyError], fmt: str, files: int) -> str:
     return "\n".join(lines)
 
 
-def github(p: PolicyError) -> str:
+def annotation(level: str, path: str | None, line: int | None, column: int | None, title: str,
+               message: str) -> str:
+    """A GitHub Actions workflow command that annotates a file (``::error file=...::message``)."""
     def prop(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
     def data(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    level = "error" if p.level == "error" else "warning"
-    fields = [f"file={prop(p.path or '')}"]
-    if p.line is not None:
-        fields.append(f"line={p.line}")
-    if p.column is not None:
-        fields.append(f"col={p.column}")
-    fields.append(f"title={prop('collectguard ' + p.check)}")
-    message = p.message + (f" ({p.hint})" if p.hint else "")
-    return f"::{level} {','.join(fields)}::{data(message)}"
+    fields = [f"file={prop(path or '')}"]
+    if line is not None:
+        fields.append(f"line={line}")
+    if column is not None:
+        fields.append(f"col={column}")
+    fields.append(f"title={prop(title)}")
+    return f"::{'error' if level == 'error' else 'warning'} {','.join(fields)}::{data(message)}"
+
+
+def github(p: PolicyError) -> str:
+    return annotation(p.level, p.path, p.line, p.column, "collectguard " + p.check,
+                      p.message + (f" ({p.hint})" if p.hint else ""))
 
 
 def sarif(problems: list[PolicyError]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from .._policy import load_policy
 
 
 def run(args: argparse.Namespace) -> int:
+    as_json = args.format == "json" or args.summary_json
     policy = load_policy(args.policy)
     summary = AuditSummary()
     show = args.progress or sys.stderr.isatty()
@@ -27,12 +28,13 @@ def run(args: argparse.Namespace) -> int:
     for finding in audit(policy, read_records(args.log), summary, reorder=args.reorder, progress=progress):
         if "error" in finding:  # a record that could not be judged: reported, counted, never dropped
             print(json.dumps(finding, ensure_ascii=False))
-            print(f"collectguard: {finding['error']}", file=sys.stderr)
+            if not as_json:  # under --format json stderr holds the summary only
+                print(f"collectguard: {finding['error']}", file=sys.stderr)
         elif finding["broken"] or args.warnings:
             print(json.dumps(finding, ensure_ascii=False))
     if show:
         print(file=sys.stderr)
-    if args.summary_json:
+    if as_json:
         print(json.dumps({"summary": summary.to_dict()}, ensure_ascii=False), file=sys.stderr)
     else:
         print(summary.table(), file=sys.stderr)
@@ -47,5 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reorder", type=int, default=10_000, help="records a late one may trail by (default 10000)")
     p.add_argument("--warnings", action="store_true", help="also list records with warnings only")
     p.add_argument("--progress", action="store_true", help="show progress on stderr even when it is not a terminal")
-    p.add_argument("--summary-json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="the summary on stderr: text (a table, default) or json (one object, and no other "
+                        "line: each refused record is on stdout in its place)")
+    p.add_argument("--summary-json", action="store_true", help="the same as --format json")
     p.set_defaults(run=run)

@@ -8,13 +8,13 @@ import json
 import sys
 
 from .._logs import read_records
-from .._plan import PlanSummary, plan
+from .._plan import PlanSummary, history_from, plan
 from .._policy import load_policy
 
 
 def run(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
-    history = [record for _, record in read_records(args.history)] if args.history else []
+    history = history_from(policy, read_records(args.history)) if args.history else []
     summary = PlanSummary()
     rows = plan(policy, history, read_records(args.attempts), summary)
     if args.format == "csv":
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="decide planned attempts in time order; give denied ones a time to move to")
     p.add_argument("--policy", required=True)
-    p.add_argument("--history", help="contacts already made (JSONL or CSV)")
-    p.add_argument("--attempts", required=True, help="planned attempts (JSONL or CSV)")
+    p.add_argument("--history", help="contacts already made: JSON lines, a JSON array or CSV (.csv)")
+    p.add_argument("--attempts", required=True, help="planned attempts: JSON lines, a JSON array or CSV (.csv)")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     p.set_defaults(run=run)
