@@ -46,8 +46,8 @@ cases:
 """
 
 
-def _run(capsys, tmp_path, cases: str, *extra: str):
-    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
+def _run(capsys, tmp_path, cases: str, *extra: str, policy: str = POLICY):
+    (tmp_path / "p.yaml").write_text(policy, encoding="utf-8")
     (tmp_path / "p.tests.yaml").write_text(cases, encoding="utf-8")
     code = main(["test", str(tmp_path), *extra])
     out, err = capsys.readouterr()
@@ -99,3 +99,70 @@ def test_the_shipped_pack_passes_its_cases(capsys) -> None:
     out, _ = capsys.readouterr()
     assert code == 0, out
     assert "warning" not in out  # every rule of the pack has a case that makes it fire
+
+
+TEXT_POLICY = """\
+id: t
+version: "1"
+timezone: Asia/Shanghai
+rules:
+  - id: jail
+    kind: text-match
+    params:
+      groups: {jail: {any: [坐牢, jail], cleared_by: [negated]}}
+      cues: {negated: {any: [不会], before: 4}}
+      fire_when: [[jail]]
+    message: m
+    citation: c
+"""
+
+TEXTS = """\
+policy: p.yaml
+contexts:
+  sibling: {party: third_party, relation: sibling}
+defaults:
+  context: {party: debtor}
+cases:
+  - text: 再不还就坐 牢
+    expect: {fires: [jail], only: true, spans: {jail: [坐 牢]}}
+  - text: 你不会坐牢
+    context: sibling
+    expect: {fires: [], only: true}
+  - text: 进去了
+    expect: {fires: [jail]}
+    todo: 进去 is not read as jail yet
+  - text: You will go to JAIL.
+    expect: {fires: [jail]}
+    todo: upper case was a gap once
+"""
+
+
+def test_text_examples_count_todo_apart_and_report_a_todo_that_passes(capsys, tmp_path) -> None:
+    code, out, _ = _run(capsys, tmp_path, TEXTS, policy=TEXT_POLICY)
+    assert code == 0, out
+    assert "PASS 2/2 cases in 1 file" in out and "0 attempts, 2 texts" in out
+    assert "TODO 1 known gap (not failures; --todo lists them), 1 todo passing now" in out
+    assert f"{tmp_path / 'p.tests.yaml'}:15: warning: a todo case passes now, remove its todo: You will go to JAIL." in out
+    assert "TODO 进去了" not in out
+    code, out, _ = _run(capsys, tmp_path, TEXTS, "--todo", policy=TEXT_POLICY)
+    assert code == 0 and f"{tmp_path / 'p.tests.yaml'}:12: TODO 进去了\n    进去 is not read as jail yet" in out
+
+
+def test_wrong_spans_and_a_todo_in_junit(capsys, tmp_path) -> None:
+    report = tmp_path / "junit.xml"
+    code, out, _ = _run(capsys, tmp_path, TEXTS.replace("spans: {jail: [坐 牢]}", "spans: {jail: [坐牢]}"),
+                        "--junit", str(report), policy=TEXT_POLICY)
+    assert code == 1
+    assert "FAIL 再不还就坐 牢" in out and "jail: expected spans ['坐牢'], got ['坐 牢']" in out
+    root = ET.parse(report).getroot()
+    assert len(root.findall(".//failure")) == 1 and len(root.findall(".//skipped")) == 1
+
+
+def test_a_context_name_must_be_declared(capsys, tmp_path) -> None:
+    code, out, _ = _run(capsys, tmp_path, TEXTS.replace("context: sibling", "context: sibbling"), policy=TEXT_POLICY)
+    assert code == 2 and f"{tmp_path / 'p.tests.yaml'}:10:14: cases[1] '你不会坐牢': no context 'sibbling' in contexts" in out
+
+
+def test_an_attempt_case_still_needs_its_name(capsys, tmp_path) -> None:
+    code, out, _ = _run(capsys, tmp_path, CASES.replace("  - name: night is denied\n    attempt", "  - attempt"))
+    assert code == 2 and "an attempt case needs a name" in out
