@@ -204,7 +204,7 @@ def test_a_pattern_is_skipped_only_where_it_cannot_match() -> None:
         for raw in re.findall(r'"re:((?:[^"\\]|\\.)*)"', policy.read_text(encoding="utf-8")):
             sources.add(json.loads('"' + raw + '"'))
     texts = [normalize(json.loads(line)["text"]).text
-             for corpus in [*(root / "tests" / "text_corpus").glob("*.jsonl"), *(root / "tests" / "text" / "corpus").glob("*.jsonl")]
+             for corpus in (root / "tests" / "corpus").rglob("*.jsonl")
              for line in corpus.read_text(encoding="utf-8").splitlines()]
     assert len(sources) > 50 and len(texts) > 500
     known = 0
