@@ -301,7 +301,7 @@ def bench_bulk(policy, n: int, results: dict) -> None:
 
 def bench_text(policy, results: dict) -> None:
     section("check_note with the full pack vs a bare multi-pattern scan")
-    rows = [json.loads(line) for line in (ROOT / "tests" / "text_corpus" / "notes.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in (ROOT / "tests" / "corpus" / "fitted" / "notes.jsonl").open(encoding="utf-8")]
     notes = [((r["text"] + "。") * 10)[:300] for r in rows]
     megabytes = sum(len(n.encode("utf-8")) for n in notes) / 1e6
     context = {"party": "third_party", "relation": "sibling"}

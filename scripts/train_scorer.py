@@ -60,25 +60,23 @@ def read(paths: list[str]) -> list[dict[str, Any]]:
 
 
 def unit_cases() -> list[dict[str, Any]]:
-    """The pack's own unit sentences (tests/: each category firing, and its lawful look-alike),
-    as records."""
-    import glob
-    import importlib.util
+    """The pack's text examples (rules/cn-card-collection.texts/: each behaviour firing, and
+    its lawful look-alike) that give every rule's outcome (only: true), as records."""
+    from collectguard._casefile import case_files, load_cases
 
-    sys.path[:0] = [str(ROOT / "tests" / "text"), str(ROOT / "tests")]
     records = []
-    files = sorted(glob.glob(str(ROOT / "tests" / "text" / "test_pack_*.py"))) + [str(ROOT / "tests" / "test_pack_texts.py")]
-    for k, path in enumerate(files):
-        spec = importlib.util.spec_from_file_location(f"_cases{k}", path)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-        for name, value in vars(module).items():
-            if isinstance(value, list) and value and all(
-                    isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str) and isinstance(c[1], dict)
-                    for c in value):
-                for i, (text, context, expected) in enumerate(value):
-                    records.append({"id": f"{name}:{i}", "text": text, "context": context,
-                                    "_labels": set(expected), "_source": Path(path).name})
+    policies: dict = {}
+    for path in case_files([str(ROOT / "rules" / "cn-card-collection.texts")]):
+        cases, problems = load_cases(path, policies)
+        if cases is None:
+            raise SystemExit("\n".join(p.one_line() for p in problems))
+        for i, case in enumerate(cases.spec.cases):
+            if case.text is None or not case.expect.only or case.todo is not None:
+                continue
+            given = cases.spec.contexts[case.context] if isinstance(case.context, str) else case.context or {}
+            records.append({"id": f"{path.name}:{cases.lines[i]}", "text": case.text,
+                            "context": {**cases.spec.defaults.context, **given},
+                            "_labels": set(case.expect.fires), "_source": path.name})
     return records
 
 
@@ -107,7 +105,7 @@ def main() -> int:
     parser.add_argument("--c", type=float, default=2.0, help="inverse regularisation strength")
     parser.add_argument("--min-weight", type=float, default=0.05, help="weights below this are dropped")
     parser.add_argument("--with-unit-cases", action="store_true",
-                        help="also train on the pack's unit sentences in tests/ (firing and look-alikes)")
+                        help="also train on the pack's text examples in rules/cn-card-collection.texts/")
     parser.add_argument("corpora", nargs="+")
     args = parser.parse_args()
 

@@ -46,8 +46,8 @@ cases:
 """
 
 
-def _run(capsys, tmp_path, cases: str, *extra: str):
-    (tmp_path / "p.yaml").write_text(POLICY, encoding="utf-8")
+def _run(capsys, tmp_path, cases: str, *extra: str, policy: str = POLICY):
+    (tmp_path / "p.yaml").write_text(policy, encoding="utf-8")
     (tmp_path / "p.tests.yaml").write_text(cases, encoding="utf-8")
     code = main(["test", str(tmp_path), *extra])
     out, err = capsys.readouterr()
@@ -192,7 +192,7 @@ def test_json_format(capsys, tmp_path) -> None:
     code, out, _ = _run(capsys, tmp_path, CASES, "--format", "json")
     report = json.loads(out)
     assert code == 1 and report["passed"] is False and report["summary"].startswith("FAIL 2/4")
-    assert report["counts"] == {"cases": 4, "passed": 2, "failed": 2, "deselected": 0, "files": 1, "broken_files": 0}
+    assert report["counts"] == {"cases": 4, "passed": 2, "failed": 2, "todo": 0, "deselected": 0, "files": 1, "broken_files": 0}
     assert [c["passed"] for c in report["cases"]] == [True, False, False, True]
     assert report["cases"][0]["fired"] == ["hours"] and report["cases"][0]["line"] == 5
     assert report["uncovered"][0]["rules"] == ["stop"] and report["uncovered"][0]["level"] == "warning"
@@ -263,3 +263,69 @@ def test_the_shipped_packs_have_a_case_for_every_rule(capsys) -> None:
     code = main(["test", str(ROOT / "rules"), "--require-cases"])
     out, _ = capsys.readouterr()
     assert code == 0, out
+
+
+TEXT_POLICY = """\
+id: t
+version: "1"
+timezone: Asia/Shanghai
+rules:
+  - id: jail
+    kind: text-match
+    params:
+      groups: {jail: {any: [坐牢, jail], cleared_by: [negated]}}
+      cues: {negated: {any: [不会], before: 4}}
+      fire_when: [[jail]]
+    message: m
+    citation: c
+"""
+
+TEXTS = """\
+policy: p.yaml
+contexts:
+  sibling: {party: third_party, relation: sibling}
+defaults:
+  context: {party: debtor}
+cases:
+  - text: 再不还就坐 牢
+    expect: {fires: [jail], only: true, spans: {jail: [坐 牢]}}
+  - text: 你不会坐牢
+    context: sibling
+    expect: {fires: [], only: true}
+  - text: 进去了
+    expect: {fires: [jail]}
+    todo: 进去 is not read as jail yet
+  - text: You will go to JAIL.
+    expect: {fires: [jail]}
+    todo: upper case was a gap once
+"""
+
+
+def test_text_examples_count_todo_apart_and_report_a_todo_that_passes(capsys, tmp_path) -> None:
+    code, out, _ = _run(capsys, tmp_path, TEXTS, policy=TEXT_POLICY)
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("PASS 2/2 cases in 1 file, 1 todo failing as known, 1 todo passing now (")
+    assert f"{tmp_path / 'p.tests.yaml'}:15: warning: a todo case passes now, remove its todo: You will go to JAIL." in out
+    assert "TODO 进去了" not in out
+    code, out, _ = _run(capsys, tmp_path, TEXTS, "--todo", policy=TEXT_POLICY)
+    assert code == 0 and f"{tmp_path / 'p.tests.yaml'}:12: TODO 进去了\n    进去 is not read as jail yet" in out
+
+
+def test_wrong_spans_and_a_todo_in_junit(capsys, tmp_path) -> None:
+    report = tmp_path / "junit.xml"
+    code, out, _ = _run(capsys, tmp_path, TEXTS.replace("spans: {jail: [坐 牢]}", "spans: {jail: [坐牢]}"),
+                        "--junit", str(report), policy=TEXT_POLICY)
+    assert code == 1
+    assert "FAIL 再不还就坐 牢" in out and "jail: expected spans ['坐牢'], got ['坐 牢']" in out
+    root = ET.parse(report).getroot()
+    assert len(root.findall(".//failure")) == 1 and len(root.findall(".//skipped")) == 1
+
+
+def test_a_context_name_must_be_declared(capsys, tmp_path) -> None:
+    code, out, _ = _run(capsys, tmp_path, TEXTS.replace("context: sibling", "context: sibbling"), policy=TEXT_POLICY)
+    assert code == 2 and f"{tmp_path / 'p.tests.yaml'}:10:14: error [unknown-context] cases[1] '你不会坐牢': no context 'sibbling' in contexts" in out
+
+
+def test_an_attempt_case_still_needs_its_name(capsys, tmp_path) -> None:
+    code, out, _ = _run(capsys, tmp_path, CASES.replace("  - name: night is denied\n    attempt", "  - attempt"))
+    assert code == 2 and "an attempt case needs a name" in out

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_checks_from_many_threads_agree_with_one(pack) -> None:
-    rows = [json.loads(line) for line in (ROOT / "tests" / "text_corpus" / "notes.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in (ROOT / "tests" / "corpus" / "fitted" / "notes.jsonl").open(encoding="utf-8")]
     notes = [(r["text"], r["context"]) for r in rows[:120]]
     attempts = [(call(f"2026-11-23T{h:02d}:{m:02d}:00+08:00"),
                  [entry(f"2026-11-23T{h:02d}:00:00+08:00"), entry(f"2026-11-23T{h:02d}:{m // 2:02d}:00+08:00")])

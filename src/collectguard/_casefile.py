@@ -20,6 +20,29 @@ defaults' facts. ``client`` and ``region`` on a case set the attempt's or contex
 input to be refused with a message containing that text; ``expect.judged_in`` and
 ``expect.denied_in`` name the candidate zones an attempt without timezone was judged in and
 those a denying rule fired in (a case drops the defaults' zone with ``timezone: null``).
+
+Text examples (a text rule's must-fire and must-not-fire sentences) are cases with ``text``;
+they live in files of their own, one per behaviour, in ``X.texts/`` beside the pack::
+
+    policy: ../cn-card-collection.yaml
+    contexts:                                # named contexts a case can give by name
+      sibling: {party: third_party, relation: sibling}
+    defaults:
+      context: {party: debtor}
+    cases:
+      - text: 罚息不能减免                     # a text case's name defaults to its text
+        expect: {fires: [], only: true}
+      - text: 好的，可以給您減 免３千元的利息
+        expect: {fires: [unauthorized-waiver], spans: {unauthorized-waiver: [減 免, ３千元, 利息]}}
+      - text: 你弟那笔钱，迟早要算到你头上
+        context: sibling
+        expect: {fires: [third-party-coercion]}
+        todo: a debt "counted against" the third party is not read as liability yet
+
+``expect.spans`` gives, per rule, the texts of its evidence spans in order. Every text
+case also checks that each evidence span is an offset into the text as written. A case
+with ``todo`` (the known gap, in words) is run and reported, but its failure does not
+fail the run; a todo case that passes is reported so that its todo can go.
 """
 
 from __future__ import annotations
@@ -56,17 +79,20 @@ class Expect(_Strict):
                                               "candidate zones it was judged in (in any order)")
     denied_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the candidate "
                                               "zones in which a denying rule fired (in any order)")
+    spans: dict[str, list[str]] = Field(default_factory=dict,
+                                        description="per rule, the texts of its evidence spans in order")
 
 
 class Case(_Strict):
-    name: str = Field(min_length=1)
+    name: Union[str, None] = Field(None, min_length=1, description="required of attempt cases; a text's defaults to the text")
     client: Union[str, None] = None
     region: Union[str, None] = None
     attempt: Union[dict[str, Any], None] = None
     history: list[dict[str, Any]] = Field(default_factory=list)
     text: Union[str, None] = None
-    context: Union[dict[str, Any], None] = None
+    context: Union[dict[str, Any], str, None] = Field(None, description="a context, or the name of one in contexts")
     expect: Expect
+    todo: Union[str, None] = Field(None, min_length=1, description="a known gap: reported, not a failure")
 
     @model_validator(mode="after")
     def _one_subject(self) -> "Case":
@@ -74,7 +100,19 @@ class Case(_Strict):
             raise ValueError("a case has either attempt (with history) or text (with context)")
         if self.text is not None and self.history:
             raise ValueError("history belongs to attempt cases")
+        if self.attempt is not None and self.name is None:
+            raise ValueError("an attempt case needs a name")
+        if self.attempt is not None and self.expect.spans:
+            raise ValueError("spans belong to text cases")
         return self
+
+    @property
+    def title(self) -> str:
+        """The name, or a text case's text (its first line, at most 60 characters)."""
+        if self.name is not None:
+            return self.name
+        line = (self.text or "").strip().splitlines()[0] if (self.text or "").strip() else repr(self.text)
+        return line if len(line) <= 60 else line[:59] + "…"
 
 
 class Defaults(_Strict):
@@ -85,6 +123,7 @@ class Defaults(_Strict):
 
 class CaseFile(_Strict):
     policy: str = Field(description="the policy file, relative to this file")
+    contexts: dict[str, dict[str, Any]] = Field(default_factory=dict, description="named contexts for text cases")
     defaults: Defaults = Field(default_factory=Defaults)
     cases: list[Case] = Field(min_length=1)
 
@@ -102,6 +141,13 @@ class Result:
     fired: list[str]
     error: str | None = None
     seconds: float = 0.0
+    kind: str = "attempt"
+    todo: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """A failure that fails the run: not a todo case's known gap."""
+        return not self.passed and self.todo is None
 
 
 @dataclass
@@ -120,18 +166,20 @@ class CaseSet:
     path: str
     policy_path: Path
     policy: Policy
-    defaults: Defaults
-    cases: list[Case]
+    spec: CaseFile
     lines: list[int | None]
 
 
-def load_cases(path: str | Path) -> tuple[CaseSet | None, list[PolicyError]]:
+def load_cases(path: str | Path, policies: dict[Path, Policy] | None = None,
+               ) -> tuple[CaseSet | None, list[PolicyError]]:
     """A case file's cases, or every problem found in it (each with file:line:col).
 
     Problems: the file cannot be read, is not YAML, does not fit the case-file schema
     (all of them, as lint reports a policy's), names no policy beside it or a policy
     that does not load, expects a rule the policy does not have, or an
-    ``expect.next_allowed_at`` that is not an instant. Cases run only when there is none.
+    ``expect.next_allowed_at`` that is not an instant, or names a context ``contexts`` does
+    not hold. Cases run only when there is none. ``policies`` caches loaded policies by path,
+    so that the many case files of one pack load it once.
     """
     name = str(path)
     try:
@@ -157,22 +205,28 @@ def load_cases(path: str | Path) -> tuple[CaseSet | None, list[PolicyError]]:
         line, col = doc.position(("policy",))
         return None, [PolicyError(f"no policy file '{spec.policy}' beside the case file", path=name, line=line,
                                   column=col, check="file", hint="give the policy's path relative to this file")]
-    try:
-        policy = load_policy(policy_path)
-    except PolicyError as exc:  # placed in the policy file, where the fix is
-        return None, [exc]
+    key = policy_path.resolve()
+    policy = policies.get(key) if policies is not None else None
+    if policy is None:
+        try:
+            policy = load_policy(policy_path)
+        except PolicyError as exc:  # placed in the policy file, where the fix is
+            return None, [exc]
+        if policies is not None:
+            policies[key] = policy
     known = set(policy.all_rule_ids())
     problems: list[PolicyError] = []
     lines: list[int | None] = []
     for i, case in enumerate(spec.cases):
         lines.append(doc.position(("cases", i))[0])
-        for table in ("fires", "not_fires"):
+        for table in ("fires", "not_fires", "spans"):
             for k, rule in enumerate(getattr(case.expect, table)):
                 if rule not in known:
-                    line, col = doc.position(("cases", i, "expect", table, k))
+                    where = ("cases", i, "expect", table, rule if table == "spans" else k)
+                    line, col = doc.position(where)
                     close = get_close_matches(rule, sorted(known), n=1)
                     problems.append(PolicyError(
-                        f"cases[{i}] '{case.name}': expect.{table}: no rule '{rule}' in {spec.policy}", path=name,
+                        f"cases[{i}] '{case.title}': expect.{table}: no rule '{rule}' in {spec.policy}", path=name,
                         line=line, column=col, check="unknown-rule",
                         hint=f"did you mean '{close[0]}'?" if close else "name a rule of the policy by its id"))
         wanted = case.expect.next_allowed_at
@@ -181,19 +235,29 @@ def load_cases(path: str | Path) -> tuple[CaseSet | None, list[PolicyError]]:
                 instant(wanted)
             except ClockError as exc:
                 line, col = doc.position(("cases", i, "expect", "next_allowed_at"))
-                problems.append(PolicyError(f"cases[{i}] '{case.name}': expect.next_allowed_at: {exc}", path=name,
+                problems.append(PolicyError(f"cases[{i}] '{case.title}': expect.next_allowed_at: {exc}", path=name,
                                             line=line, column=col, check="invalid-value"))
+        if isinstance(case.context, str) and case.context not in spec.contexts:
+            line, col = doc.position(("cases", i, "context"))
+            problems.append(PolicyError(f"cases[{i}] '{case.title}': no context '{case.context}' in contexts",
+                                        path=name, line=line, column=col, check="unknown-context",
+                                        hint=f"contexts: {', '.join(spec.contexts) or '(none)'}"))
     if problems:
         return None, problems
-    return CaseSet(name, policy_path, policy, spec.defaults, spec.cases, lines), []
+    return CaseSet(name, policy_path, policy, spec, lines), []
+
+
+def run_case(cases: CaseSet, index: int) -> Result:
+    """One case of a case file that loaded, by its index."""
+    return _run(cases.policy, cases.spec, cases.spec.cases[index], cases.path, cases.lines[index])
 
 
 def run_cases(cases: CaseSet, select: Callable[[Case], bool] | None = None) -> FileReport:
     """Run the selected cases (all by default) of a case file that loaded."""
     report = FileReport(cases.path, cases.policy, policy_path=cases.policy_path)
-    for case, line in zip(cases.cases, cases.lines):
+    for case, line in zip(cases.spec.cases, cases.lines):
         if select is None or select(case):
-            report.results.append(_run(cases.policy, cases.defaults, case, cases.path, line))
+            report.results.append(_run(cases.policy, cases.spec, case, cases.path, line))
         else:
             report.deselected += 1
     return report
@@ -216,7 +280,16 @@ def _merged(default: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _run(policy: Policy, defaults: Defaults, case: Case, path: str, line: int | None) -> Result:
+def _run(policy: Policy, spec: CaseFile, case: Case, path: str, line: int | None) -> Result:
+    result = _outcome(policy, spec, case, path, line)
+    result.kind = "attempt" if case.attempt is not None else "text"
+    result.todo = case.todo
+    return result
+
+
+def _outcome(policy: Policy, spec: CaseFile, case: Case, path: str, line: int | None) -> Result:
+    defaults = spec.defaults
+    name = case.title
     started = time.perf_counter()
     try:
         if case.attempt is not None:
@@ -228,7 +301,8 @@ def _run(policy: Policy, defaults: Defaults, case: Case, path: str, line: int | 
             history = [_merged(defaults.history, entry) for entry in case.history]
             decision = policy.check_attempt(attempt, history)
         else:
-            context = _merged(defaults.context, case.context or {})
+            given = spec.contexts[case.context] if isinstance(case.context, str) else case.context or {}
+            context = _merged(defaults.context, given)
             if case.client is not None:
                 context["client"] = case.client
             if case.region is not None:
@@ -238,13 +312,38 @@ def _run(policy: Policy, defaults: Defaults, case: Case, path: str, line: int | 
         seconds = time.perf_counter() - started
         wanted = case.expect.error
         if wanted is not None and wanted in str(exc):
-            return Result(case.name, path, line, True, [], [], seconds=seconds)
+            return Result(name, path, line, True, [], [], seconds=seconds)
         problem = (f"refused: {exc}" if wanted is None else f"expected an error with '{wanted}', got: {exc}")
-        return Result(case.name, path, line, False, [problem], [], error=str(exc), seconds=seconds)
+        return Result(name, path, line, False, [problem], [], error=str(exc), seconds=seconds)
     seconds = time.perf_counter() - started
     fired = [r.rule for r in decision.reasons]
     problems = _compare(case.expect, decision, fired)
-    return Result(case.name, path, line, not problems, problems, fired, seconds=seconds)
+    if case.text is not None:
+        problems += _spans(case.text, case.expect, decision)
+    return Result(name, path, line, not problems, problems, fired, seconds=seconds)
+
+
+def _spans(text: str, expect: Expect, decision: Any) -> list[str]:
+    """Every evidence span is an offset into the text as written, in order; expect.spans holds."""
+    problems = []
+    for reason in decision.reasons:
+        spans = list(reason.evidence.get("spans", []))
+        if spans != sorted(spans, key=lambda s: (s["start"], s["end"])):
+            problems.append(f"{reason.rule}: evidence spans out of order")
+        for span in spans:
+            if text[span["start"]:span["end"]] != span["text"]:
+                problems.append(f"{reason.rule}: evidence span {span['start']}:{span['end']} says "
+                                f"'{span['text']}', the text there is '{text[span['start']:span['end']]}'")
+        wanted = expect.spans.get(reason.rule)
+        if wanted is not None:
+            got = [span["text"] for span in spans]
+            if got != wanted:
+                problems.append(f"{reason.rule}: expected spans {wanted}, got {got}")
+    fired = {reason.rule for reason in decision.reasons}
+    for rule in expect.spans:
+        if rule not in fired:
+            problems.append(f"expected spans of {rule}, which did not fire")
+    return problems
 
 
 def _compare(expect: Expect, decision: Any, fired: list[str]) -> list[str]:
@@ -362,7 +461,7 @@ def keyword_filter(expr: str) -> Callable[[Case], bool]:
             take()
             return inner
         word = token.lower()
-        return lambda c: word in c.name.lower() or any(word in r.lower() for r in c.expect.fires + c.expect.not_fires)
+        return lambda c: word in c.title.lower() or any(word in r.lower() for r in c.expect.fires + c.expect.not_fires)
 
     if not tokens:
         raise bad("the expression is empty")

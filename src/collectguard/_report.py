@@ -93,14 +93,15 @@ def sarif(problems: list[PolicyError]) -> dict[str, Any]:
 
 
 def junit(suite: str, cases: list[dict[str, Any]]) -> str:
-    """cases: {name, file, line, failure (str | None), error (str | None), seconds}."""
+    """cases: {name, file, line, failure (str | None), error (str | None), skipped (str | None), seconds}."""
     failures = sum(1 for c in cases if c.get("failure"))
     errors = sum(1 for c in cases if c.get("error"))
+    skipped = sum(1 for c in cases if c.get("skipped"))
     total = sum(c.get("seconds", 0.0) for c in cases)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<testsuites tests="{len(cases)}" failures="{failures}" errors="{errors}">',
+           f'<testsuites tests="{len(cases)}" failures="{failures}" errors="{errors}" skipped="{skipped}">',
            f'  <testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}" '
-           f'errors="{errors}" time="{total:.4f}">']
+           f'errors="{errors}" skipped="{skipped}" time="{total:.4f}">']
     for c in cases:
         head = (f'    <testcase classname={quoteattr(c["file"])} name={quoteattr(c["name"])} '
                 f'file={quoteattr(c["file"])} line="{c.get("line") or 0}" time="{c.get("seconds", 0.0):.4f}"')
@@ -111,6 +112,10 @@ def junit(suite: str, cases: list[dict[str, Any]]) -> str:
         elif c.get("error"):
             out.append(head + ">")
             out.append(f'      <error message={quoteattr(c["error"].splitlines()[0])}>{escape(c["error"])}</error>')
+            out.append("    </testcase>")
+        elif c.get("skipped"):
+            out.append(head + ">")
+            out.append(f'      <skipped message={quoteattr(c["skipped"].splitlines()[0])}/>')
             out.append("    </testcase>")
         else:
             out.append(head + "/>")

@@ -17,7 +17,7 @@ from collectguard._kinds.text_match import _may_match, _needs
 from collectguard._normalize import normalize
 
 HERE = Path(__file__).parent
-CORPORA = sorted((HERE / "corpus").glob("*.jsonl")) + sorted((HERE.parent / "text_corpus").glob("*.jsonl"))
+CORPORA = sorted((HERE.parent / "corpus").rglob("*.jsonl"))  # every set of the corpus tree
 
 
 def _pack_patterns() -> list[re.Pattern[str]]:
