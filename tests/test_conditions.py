@@ -53,7 +53,7 @@ def test_true_does_not_match_one() -> None:
 
 @given(st.none() | conditions, st.none() | conditions, subjects)
 def test_routing_by_channel_and_party_agrees_with_when_and_unless(when, unless, subject) -> None:
-    from collectguard._policy import CompiledRule
+    from collectguard._compile import CompiledRule
 
     rule = CompiledRule(id="r", kind="fact-block", subject="attempt", severity="deny", message="m",
                         citation=None, when=when, unless=unless, effective=None, check=None,

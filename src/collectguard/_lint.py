@@ -9,17 +9,14 @@ leave an unknown region less protected than a known one, and missing messages or
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from ._compile import rule_problems
 from ._errors import PolicyError
 from ._kinds import BY_NAME
-from ._kinds._base import CompileEnv
-from ._facts import FactReader
 from ._layers import is_layer
-from ._spec import PolicySpec, RuleBase, patched_rule, rule_error, validate
-from ._vocab import CHANNELS, OUTCOMES
+from ._spec import PolicySpec, RuleBase, validate
 from ._yaml import Document, load
 
 
@@ -58,7 +55,7 @@ def lint_text(text: str, path: str) -> list[PolicyError]:
     spec, found = validate(doc)
     problems += found
     if spec is not None:
-        problems += _compile_all(doc, spec)
+        problems += rule_problems(doc, spec)
         problems += _semantics(doc, spec)
         problems += _lexicon_problems(doc, spec)
         problems += _zone_problems(doc, spec)
@@ -75,30 +72,6 @@ def _yaml11(doc: Document) -> list[PolicyError]:
         out.append(PolicyError(f"'{value}' is unquoted: YAML 1.1 tools (PyYAML, many editors) read it as "
                                f"{reading}", path=doc.path, line=line, column=col, level="warning",
                                check="yaml11-scalar", hint=f'quote it: "{value}"'))
-    return out
-
-
-def _compile_all(doc: Document, spec: PolicySpec) -> list[PolicyError]:
-    out = []
-    placed: list[tuple[Any, tuple[Any, ...]]] = [(r, ("rules", i)) for i, r in enumerate(spec.rules)]
-    for j, overlay in enumerate(spec.overlays):
-        for rule_id in overlay.rules:
-            if any(r.id == rule_id for r in spec.rules):
-                try:
-                    placed.append((patched_rule(doc, spec, j, rule_id), ("overlays", j, "rules", rule_id)))
-                except PolicyError as exc:
-                    out.append(exc)
-        placed += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
-    shared: dict[str, Any] = {}
-    folder = Path(doc.path).resolve().parent if doc.path and not doc.path.startswith("<") else None
-    lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
-    facts = FactReader(spec.facts)
-    for rule, where in placed:
-        kind = BY_NAME[rule.kind]
-        try:
-            kind.compile(rule.params, CompileEnv(rule.id, spec.timezone, folder, shared, lexicons, facts))
-        except ValueError as exc:
-            out.append(rule_error(doc, where, rule.id, exc))
     return out
 
 
@@ -123,39 +96,12 @@ def _semantics(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                 out.append(PolicyError(f"rule '{rule.id}': when.{field} is empty, so the rule never applies",
                                        path=doc.path, line=wline, column=wcol, check="never-applies",
                                        hint=f"list the {field} it applies to, or remove when.{field}"))
-        if rule.kind == "frequency-cap":
-            out += _cap_never_binds(doc, rule, where)
-        if rule.kind == "text-match":
-            out += _literal_patterns(doc, rule, where)
+        out += BY_NAME[rule.kind].lint(rule, where, doc)  # the kind's own checks
     return out
 
 
-# Regex syntax a literal term is unlikely to mean: a literal "(?:a|b)" never matches.
-_PATTERN_SYNTAX = re.compile(r"\(\?|\||\\[dswbDSWB]|\[\^?[^\]]*\]|\.\*|\.\+|\)[?*+]")
-
-
-def _literal_patterns(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[PolicyError]:
-    problems = []
-    for table in ("groups", "cues"):
-        for name, group in getattr(rule.params, table).items():
-            for i, term in enumerate(group.any):
-                if term.startswith(("re:", "phrase:")) or not _PATTERN_SYNTAX.search(term):
-                    continue
-                line, col = doc.position(where + ("params", table, name, "any", i))
-                problems.append(PolicyError(
-                    f"rule '{rule.id}': term {term!r} in {table}.{name} looks like a pattern but is "
-                    "matched as literal text", path=doc.path, line=line, column=col, level="warning",
-                    check="literal-looks-like-pattern", hint=f'write it as a pattern: "re:{term}"'))
-    return problems
-
-
-_LONG_PATTERN = 80
-_LEXICON_USE = re.compile(r"^@([a-z][a-z0-9_]*)$|\{@([a-z][a-z0-9_]*)\}")
-_PHRASE_LEXICON = re.compile(r"@([a-z][a-z0-9_]*)")
-
-
 def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
-    """Lexicons no rule names, a term twice in one lexicon, and raw patterns too long to review."""
+    """Lexicons no rule names (each kind says which its rules name), and a term twice in one lexicon."""
     from ._normalize import fold
 
     used: set[str] = set()
@@ -163,21 +109,8 @@ def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     rules: list[tuple[RuleBase, tuple[Any, ...]]] = [(r, ("rules", i)) for i, r in enumerate(spec.rules)]
     for j, overlay in enumerate(spec.overlays):
         rules += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
-    for rule, where in rules:
-        params = rule.params  # type: ignore[attr-defined]
-        for table in ("groups", "cues"):
-            for name, group in (getattr(params, table, None) or {}).items():
-                for i, term in enumerate(group.any):
-                    for match in _LEXICON_USE.finditer(term):
-                        used.add(match.group(1) or match.group(2))
-                    if term.startswith("phrase:"):
-                        used.update(_PHRASE_LEXICON.findall(term))
-                    if term.startswith("re:") and len(term) - 3 > _LONG_PATTERN:
-                        line, col = doc.position(where + ("params", table, name, "any", i))
-                        problems.append(PolicyError(
-                            f"rule '{rule.id}': a raw pattern of {len(term) - 3} characters in {table}.{name}",
-                            path=doc.path, line=line, column=col, level="warning", check="long-pattern",
-                            hint="name its word lists as lexicons ({@name}) or split it into terms"))
+    for rule, _where in rules:
+        used.update(BY_NAME[rule.kind].lexicons(rule.params))  # type: ignore[attr-defined]
     for name, terms in spec.lexicons.items():
         if name not in used:
             line, col = doc.position(("lexicons", name))
@@ -246,54 +179,6 @@ def _zone_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
                     f"is not known is judged less strictly than one from {region}", path=doc.path, line=line,
                     column=col, level="warning", check="zones-not-in-candidates",
                     hint=f"add {name} to zones.candidates: a recipient of unknown region may be there too"))
-    return problems
-
-
-def _cap_never_binds(doc: Document, rule: Any, where: tuple[Any, ...]) -> list[PolicyError]:
-    count = rule.params.count
-    outcomes = set(OUTCOMES)
-    if count.outcomes is not None:
-        outcomes &= set(count.outcomes)
-    if count.outcomes_not is not None:
-        outcomes -= set(count.outcomes_not)
-    channels = set(count.channels) if count.channels is not None else set(CHANNELS)
-    problems = []
-    for field in ("directions", "reached"):
-        if getattr(count, field) == []:
-            line, col = doc.position(where + ("params", "count", field))
-            problems.append(PolicyError(f"rule '{rule.id}': count.{field} is empty, so only entries that do "
-                                        f"not say their {field.rstrip('s')} count", path=doc.path, line=line,
-                                        column=col, level="warning", check="cap-never-binds",
-                                        hint=f"list the {field} to count, or remove count.{field}"))
-    for name, test in (count.facts or {}).items():
-        if getattr(test, "present", None) is not None:
-            line, col = doc.position(where + ("params", "count", "facts", name))
-            problems.append(PolicyError(f"rule '{rule.id}': count.facts.{name} tests present, but an entry "
-                                        "without the fact is always counted", path=doc.path, line=line,
-                                        column=col, level="warning", check="count-fact-present",
-                                        hint="compare the value ({in: [...]} or {not: ...}), or remove the test"))
-    window = rule.params.window
-    if window.before_attempt and window.rolling is not None:
-        line, col = doc.position(where + ("params", "window", "before_attempt"))
-        problems.append(PolicyError(f"rule '{rule.id}': a rolling window counts nothing after the attempt "
-                                    "already; before_attempt only leaves out an entry at the same instant",
-                                    path=doc.path, line=line, column=col, level="warning",
-                                    check="before-attempt-rolling",
-                                    hint="remove before_attempt, or use a calendar window"))
-    if (outcomes and outcomes <= {"answered"} and window.rolling is None and not window.before_attempt):
-        line, col = doc.position(where + ("params", "window"))
-        problems.append(PolicyError(f"rule '{rule.id}': counts conversations over the whole calendar period, "
-                                    "so a conversation later than the attempt blocks it", path=doc.path,
-                                    line=line, column=col, level="warning", check="conversation-after-attempt",
-                                    hint="add before_attempt: true to the window for 'within N days after a "
-                                    "conversation'"))
-    if not outcomes or not channels:
-        line, col = doc.position(where + ("params", "count"))
-        problems.append(PolicyError(f"rule '{rule.id}': the count filter excludes every "
-                                    f"{'outcome' if not outcomes else 'channel'}, so only entries with no "
-                                    "recorded outcome count", path=doc.path, line=line, column=col,
-                                    level="warning", check="cap-never-binds",
-                                    hint="check outcomes / outcomes_not / channels"))
     return problems
 
 

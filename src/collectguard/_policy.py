@@ -1,35 +1,31 @@
 """Load a policy once, compile it, then check attempts and notes against it.
 
-Load → validate → compile happens once; a :class:`Policy` is immutable afterwards (a
-compiled rule set per client overlay), so one instance can serve every thread of a
-dialer. A check reads only the input fields and history entries its rules need.
+Load → validate → compile (``_compile``) happens once; a :class:`Policy` is a thin front
+over the frozen :class:`~._compile.CompiledPolicy` (a compiled rule set per client and
+region overlay) and the evaluation of attempts and notes against it, so one instance can
+serve every thread of a dialer. What a check works out lives in that check alone. A
+check reads only the input fields and history entries its rules need.
 """
 
 from __future__ import annotations
 
 import hashlib
 from difflib import get_close_matches
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._clock import day_start, zone
-from ._conditions import Condition
-from ._decision import Decision, PolicyRef, Reason, RuleTrace, ZonesJudged
+from ._clock import zone
+from ._compile import CompiledPolicy, CompiledRule, RuleSet, compile_policy, span as _span
+from ._decision import Decision, Reason, RuleTrace, ZonesJudged
 from ._errors import InputError, PolicyError
-from ._facts import FactReader
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
-from ._kinds import BY_NAME
 from ._layers import is_layer, read_stack
-from ._normalize import Layers, fold, normalize
-from ._phonetic import Phonetic, terms_of
-from ._turns import Turns
-from ._kinds._base import CompileEnv, Finding
-from ._vocab import CHANNELS, PARTIES
-from ._spec import Effective, PolicySpec, RuleBase, patched_rule, rule_error, validate
+from ._normalize import normalize
+from ._kinds._base import Finding
+from ._spec import PolicySpec, validate
 from ._yaml import Document, load
 
 if TYPE_CHECKING:
@@ -38,104 +34,6 @@ if TYPE_CHECKING:
 # The search for the next allowed time stops after this many hops between rules;
 # a real policy settles in two or three (a cap's window, then the night's quiet hours).
 _MAX_HOPS = 64
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    id: str
-    kind: str
-    subject: str
-    severity: str
-    message: str
-    citation: str | None
-    when: Condition | None
-    unless: Condition | None
-    effective: Effective | None
-    check: Any
-    when_test: Any = None
-    unless_test: Any = None
-
-    def why_not(self, subject: Any, day: Any) -> str | None:
-        """None when the rule applies; otherwise why it does not."""
-        if self.effective is not None and day is not None and not self.effective.holds(day):
-            return f"not in force on {day} (effective {_span(self.effective)})"
-        if self.when is not None and not self.when.matches(subject):
-            return f"when ({self.when.describe()}) does not match: {self.when.mismatch(subject)}"
-        if self.unless is not None and self.unless.matches(subject):
-            return f"unless ({self.unless.describe()}) matches"
-        return None
-
-    def applies(self, subject: Any, day: Any) -> bool:
-        if self.effective is not None and day is not None and not self.effective.holds(day):
-            return False
-        if self.when_test is not None and not self.when_test(subject):
-            return False
-        return self.unless_test is None or not self.unless_test(subject)
-
-    def routed(self, channel: str, party: str) -> tuple[bool, Callable[[Any], bool] | None]:
-        """Whether the rule can apply to an attempt by ``channel`` to ``party`` (no effective
-        dates), and the test left to run per attempt (None: none left)."""
-        when = _without_route(self.when, channel, party)
-        unless = _without_route(self.unless, channel, party)
-        if when is False:
-            return False, None
-        if unless is True:
-            return False, None
-        when_test = when.matcher() if isinstance(when, Condition) else None
-        unless_test = unless.matcher() if isinstance(unless, Condition) else None
-        if unless_test is None:
-            return True, when_test
-        if when_test is None:
-            return True, lambda subject: not unless_test(subject)
-        return True, lambda subject: when_test(subject) and not unless_test(subject)
-
-
-def _without_route(condition: Condition | None, channel: str, party: str) -> Condition | bool | None:
-    """A condition with its channel and party tests settled: False when they fail, True
-    when they pass and nothing is left to test, else what is left; None: no condition."""
-    if condition is None:
-        return None
-    if condition.channels is not None and channel not in condition.channels:
-        return False
-    if condition.parties is not None and party not in condition.parties:
-        return False
-    rest = condition.model_copy(update={"channels": None, "parties": None})
-    if rest.relations is None and rest.clients is None and not rest.facts:
-        return True
-    return rest
-
-
-def _route(rules: list[CompiledRule], channel: str, party: str,
-           facts: bool) -> tuple[tuple[CompiledRule, Any, Any], ...]:
-    routed = [(rule, *rule.routed(channel, party)) for rule in rules
-              if (facts or not getattr(rule.check, "needs_facts", False))
-              and _may_fire_on(rule.check, channel)]
-    return tuple((rule, test, rule.check.check) for rule, can, test in routed if can)
-
-
-def _may_fire_on(check: Any, channel: str) -> bool:
-    fires_on = getattr(check, "fires_on", None)
-    return fires_on is None or channel in fires_on
-
-
-def _span(effective: Effective) -> str:
-    return f"{effective.from_ or '…'} to {effective.until or '…'}"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    ref: PolicyRef
-    attempt: tuple[CompiledRule, ...]
-    text: tuple[CompiledRule, ...]
-    disabled: tuple[tuple[str, str], ...]  # (rule id, kind) switched off here
-    dated: bool  # any rule with effective dates: the policy-zone date is needed
-    # Per (channel, party, whether the attempt has facts): the attempt rules that can apply
-    # (a check with ``needs_facts`` cannot fire on an attempt without them), each as
-    # (rule, the test left once channel and party are known, its bound check), for the
-    # pre-call hot loop.
-    routes: dict[tuple[str, str, bool], tuple[tuple[CompiledRule, Any, Any], ...]] = field(default_factory=dict)
-    # The answer when nothing fires: immutable, so one object serves every such check.
-    clear: Decision | None = None
 
 
 class _Context:
@@ -165,125 +63,33 @@ class Policy:
     def __init__(self, spec: PolicySpec, doc: Document, digest: str,
                  origins: dict[tuple[Any, ...], tuple[Document, tuple[Any, ...]]] | None = None,
                  layers: tuple[Any, ...] = ()) -> None:
-        # origins: for a layered pack, the file and place each rule and overlay was written
-        # (a compile error is reported there, a model file is read beside it).
-        self._origins = origins or {}
-        self.layers = layers  # LayerRef per file, base first; empty for a single file
-        self.id = spec.id
-        self.version = spec.version
-        self.title = spec.title
-        self.timezone = spec.timezone
-        self.digest = digest
-        self.path = doc.path
-        self._doc_data = doc.data  # the pack as written (layers merged), for collectguard show
-        self.spec = spec
-        self._zone = zone(spec.timezone)
-        # The zones an attempt without timezone is judged in: the policy's zone; or, with
-        # zones:, None here (the reader leaves the attempt's zones unset) and the pack's
-        # candidates by region, or a refusal, looked up per attempt (_candidate_zones).
-        self._zones: tuple[Any, ...] | None = (self._zone,)
-        self._require_zone = False
-        self._candidates: tuple[Any, ...] | None = None
-        self._by_region: dict[str, tuple[Any, ...]] = {}
-        if spec.zones is not None:
-            self._zones = None
-            self._require_zone = spec.zones.require
-            if spec.zones.candidates is not None:
-                self._candidates = tuple(zone(name) for name in spec.zones.candidates)
-            self._by_region = {region: tuple(zone(name) for name in names)
-                               for region, names in spec.zones.by_region.items()}
-        self._effective = spec.effective
-        # The same dates as instants: a pre-call check compares, it does not convert.
-        self._in_force_from, self._in_force_until = _instants(spec.effective, self._zone)
-        self._bounded = spec.effective is not None
-        # A rule an overlay leaves alone is the same object in every rule set: compiled
-        # once (the text rules' patterns are most of the load time).
-        self._compiled: dict[int, tuple[RuleBase, CompiledRule]] = {}
-        self._shared: dict[str, Any] = {}  # what rules read once while compiling (a model file)
-        self._lexicons = {name: tuple(terms) for name, terms in spec.lexicons.items()}
-        # Inputs' facts are read against the declarations: typed, never coerced.
-        self._facts = FactReader(spec.facts, ignore_undeclared=spec.undeclared_facts == "ignore")
-        self._unlisted_base = spec.unlisted_clients == "base"
-        self._max_note, self._max_history = spec.limits.note_chars, spec.limits.history_entries
-        # Speaker labels: in a transcript the text rules see only the agent's turns.
-        turns = spec.text.turns if spec.text is not None else None
-        self._turns = Turns(turns.others, turns.agent, turns.says) if turns is not None else None
-        self._layers, self._phonetic = _text_layers(spec)
-        # The rule set for each (client, region) an overlay names: the overlays that apply,
-        # in file order, compiled at load (a combination's mistake is a load error).
-        self._require_region = spec.require_region
-        self._client_names = frozenset(o.client for o in spec.overlays if o.client is not None)
-        self._region_names = frozenset(r for o in spec.overlays for r in (o.regions or ()))
-        by_overlays: dict[tuple[int, ...], RuleSet] = {}
-        self._sets: dict[tuple[str | None, str | None], RuleSet] = {}
-        for client in (None, *sorted(self._client_names)):
-            for region in (None, *sorted(self._region_names)):
-                chosen = tuple(j for j, o in enumerate(spec.overlays)
-                               if (o.client is None or o.client == client) and (o.regions is None or region in o.regions))
-                if chosen not in by_overlays:
-                    by_overlays[chosen] = self._compile(doc, spec, chosen, client, region)
-                self._sets[client, region] = by_overlays[chosen]
-        self._base = self._sets[None, None]
-        self._by_client = {c: self._sets[c, None] for c in self._client_names}
+        self._from(compile_policy(spec, doc, digest, origins, layers))
 
-    # -- compiling --------------------------------------------------------------------
+    @classmethod
+    def compiled(cls, compiled: CompiledPolicy) -> "Policy":
+        """A front over an already compiled policy."""
+        policy = cls.__new__(cls)
+        policy._from(compiled)
+        return policy
 
-    def _compile(self, doc: Document, spec: PolicySpec, overlays: tuple[int, ...],
-                 client: str | None = None, region: str | None = None) -> RuleSet:
-        placed: list[tuple[RuleBase, tuple[Any, ...]]] = []
-        for i, rule in enumerate(spec.rules):
-            where: tuple[Any, ...] = ("rules", i)
-            changing = [j for j in overlays if rule.id in spec.overlays[j].rules]
-            if changing:
-                rule = patched_rule(doc, spec, changing, rule.id)
-                where = ("overlays", changing[-1], "rules", rule.id)
-            placed.append((rule, where))
-        for j in overlays:
-            for k, rule in enumerate(spec.overlays[j].add):
-                placed.append((rule, ("overlays", j, "add", k)))
-        if not overlays:
-            client = region = None
-        attempt, text, disabled = [], [], []
-        for rule, where in placed:
-            if not rule.enabled:
-                disabled.append((rule.id, rule.kind))  # type: ignore[attr-defined]
-                continue
-            known = self._compiled.get(id(rule))
-            if known is not None and known[0] is rule:
-                compiled = known[1]
-            else:  # (the rule is kept with it: an id is unique only while its object lives)
-                compiled = self._compile_rule(rule, where, doc)
-                self._compiled[id(rule)] = (rule, compiled)
-            (attempt if compiled.subject == "attempt" else text).append(compiled)
-        rules = attempt + text
-        ref = PolicyRef(self.id, self.version, self.digest, client if any(spec.overlays[j].client for j in overlays) else None,
-                        tuple((la.id, la.version, la.digest) for la in self.layers) if len(self.layers) > 1 else (),
-                        region if any(spec.overlays[j].regions for j in overlays) else None)
-        return RuleSet(
-            ref=ref, clear=Decision(allowed=True, reasons=(), policy=ref),
-            attempt=tuple(attempt), text=tuple(text), disabled=tuple(disabled),
-            dated=any(r.effective is not None for r in rules),
-            routes={(channel, party, facts): _route(attempt, channel, party, facts)
-                    for channel in CHANNELS for party in PARTIES for facts in (True, False)},
-        )
-
-    def _compile_rule(self, rule: RuleBase, where: tuple[Any, ...], doc: Document) -> CompiledRule:
-        kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
-        origin = self._origins.get(where[:2])
-        if origin is not None:  # a layered pack: the file the rule was written in
-            doc, where = origin[0], origin[1] + where[2:]
-        try:
-            check = kind.compile(rule.params, CompileEnv(rule.id, self.timezone, _folder(doc),  # type: ignore[attr-defined]
-                                                         self._shared, self._lexicons, self._facts))
-        except ValueError as exc:
-            raise rule_error(doc, where, rule.id, exc) from None
-        return CompiledRule(
-            id=rule.id, kind=kind.name, subject=kind.subject, severity=rule.severity,
-            message=rule.message or f"{rule.id}: {kind.summary}", citation=rule.citation,
-            when=rule.when, unless=rule.unless, effective=rule.effective, check=check,
-            when_test=rule.when.matcher() if rule.when is not None else None,
-            unless_test=rule.unless.matcher() if rule.unless is not None else None,
-        )
+    def _from(self, c: CompiledPolicy) -> None:
+        # Evaluation reads the compiled policy; the fields of the hot path are kept here too.
+        self._c = c
+        self.id, self.version, self.title, self.timezone = c.id, c.version, c.title, c.timezone
+        self.digest, self.path, self.spec, self.layers = c.digest, c.path, c.spec, c.layers
+        self._doc_data = c.doc_data
+        self._zones, self._zone = c.zones, c.zone
+        self._require_zone, self._candidates, self._by_region = c.require_zone, c.candidates, c.by_region
+        self._effective = c.effective
+        self._in_force_from, self._in_force_until = c.in_force_from, c.in_force_until
+        self._bounded = c.effective is not None
+        self._facts = c.facts
+        self._unlisted_base = c.unlisted_base
+        self._max_note, self._max_history = c.max_note, c.max_history
+        self._turns, self._layers, self._phonetic = c.turns, c.text_layers, c.phonetic
+        self._require_region = c.require_region
+        self._client_names, self._region_names = c.client_names, c.region_names
+        self._sets, self._base = c.sets, c.base
 
     # -- what users ask ---------------------------------------------------------------
 
@@ -304,18 +110,15 @@ class Policy:
         return out
 
     def max_reach(self) -> timedelta:
-        """How far back any cap of the policy (any client) counts history."""
-        sets = list(self._sets.values())
-        return max((getattr(r.check, "reach", timedelta(0)) for rs in sets for r in rs.attempt),
-                   default=timedelta(0))
+        """How far back any rule of the policy (any client or region) reads history."""
+        return self._c.max_reach
 
     def partition_key(self) -> str | None:
         """The field a log can be split by so that each part is audited alone with the same
         findings: a field every cap of every client counts by (a cap counting by several
         fields only counts entries that share all of them). None when the caps share none."""
-        sets = list(self._sets.values())
-        fields = [set(r.check.same) for rs in sets for r in rs.attempt if hasattr(r.check, "same")]
-        common = set.intersection(*fields) if fields else {"contact"}
+        fields = self._c.count_fields
+        common = frozenset.intersection(*fields) if fields else {"contact"}
         return next((name for name in ("contact", "account", "party_id") if name in common), None)
 
     def zone_for(self, name: Any) -> Any:
@@ -567,38 +370,6 @@ class Policy:
         return Decision(allowed=not denying, reasons=_reasons(fired), policy=rs.ref,
                         explanation=tuple(traces) if explain else None)
 
-
-def _folder(doc: Document) -> Path | None:
-    return Path(doc.path).resolve().parent if doc.path and not doc.path.startswith("<") else None
-
-
-def _text_layers(spec: PolicySpec) -> tuple[Any, Phonetic | None]:
-    """The word layers and the phonetic layer the policy's notes are read through."""
-    settings = spec.text
-    fold_layers = settings.fold if settings is not None else None
-    layers = (Layers() if fold_layers is None else Layers(
-        leet={} if fold_layers.leet is False else fold_layers.leet,
-        spelled_out=fold_layers.spelled_out, repeats=fold_layers.repeats)).compiled()
-    phonetic = settings.phonetic if settings is not None else None
-    if phonetic is None:
-        return layers, None
-    rules = list(spec.rules) + [r for o in spec.overlays for r in o.add]
-    pinyin = [fold(t) for t in phonetic.terms]
-    if phonetic.pinyin:
-        pinyin += terms_of((r.params for r in rules if r.kind == "text-match"),  # type: ignore[attr-defined]
-                           spec.lexicons)
-    layer = Phonetic(pinyin, [fold(t) for t in phonetic.homophones], [fold(t) for t in phonetic.initials],
-                     [fold(t) for t in phonetic.not_homophones])
-    return layers, layer if layer else None
-
-
-def _instants(effective: Effective | None, tz: Any) -> tuple[datetime | None, datetime | None]:
-    """[first instant, first instant after) of a span of local dates; None: unbounded."""
-    if effective is None:
-        return None, None
-    first = day_start(effective.from_, tz) if effective.from_ is not None else None
-    after = day_start(effective.until + timedelta(days=1), tz) if effective.until is not None else None
-    return first, after
 
 
 def _off(rs: RuleSet) -> str:

@@ -17,7 +17,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PositiveInt,
 from ._clock import ClockError, zone
 from ._conditions import Condition
 from ._errors import PolicyError
-from ._facts import FactDecl, FactOfType, fact_refs, named_fact_refs, test_problem
+from ._facts import FactDecl, FactOfType, fact_refs, test_problem
 from ._kinds import BY_NAME, KINDS
 from ._normalize import fold
 from ._vocab import Severity
@@ -523,12 +523,16 @@ def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     for j, overlay in enumerate(spec.overlays):
         places += [(("overlays", j, "rules", rid), patch) for rid, patch in overlay.rules.items()]
         places += [(("overlays", j, "add", k), r) for k, r in enumerate(overlay.add)]
-    kinds = {rule.id: type(rule.params) for rule in spec.rules}  # type: ignore[attr-defined]
+    kinds = {rule.id: BY_NAME[rule.kind] for rule in spec.rules}  # type: ignore[attr-defined]
     for where, rule in places:
-        refs = list(fact_refs(rule))
-        if isinstance(rule, RulePatch) and rule.params and where[-1] in kinds:
-            # A patch's params are plain data: the base rule's kind says which name facts.
-            refs += named_fact_refs(kinds[where[-1]], rule.params, ("params",))
+        # The conditions' facts, then those its kind says the params read (a patch's params
+        # are plain data: the base rule's kind reads them).
+        refs = list(fact_refs(rule.model_copy(update={"params": None})))
+        kind = BY_NAME[rule.kind] if not isinstance(rule, RulePatch) else kinds.get(where[-1])  # type: ignore[attr-defined]
+        if kind is not None and rule.params:
+            refs += kind.fact_reads(rule.params, ("params",))
+        elif rule.params:  # a patch of a rule no base has (reported elsewhere): its tests as written
+            refs += fact_refs(rule.params, ("params",))
         for path, name, test in refs:
             loc = where + path
             decl = spec.facts.get(name)

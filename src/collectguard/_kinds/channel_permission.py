@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import Field, StrictBool
 
 from .._vocab import Channel
-from ._base import CompileEnv, Finding, Kind, Params
+from ._base import CompileEnv, Finding, Kind, Needs, Params
 
 
 class ChannelPermissionParams(Params):
@@ -29,12 +29,12 @@ class ChannelPermissionParams(Params):
 
 
 class ChannelPermission:
-    __slots__ = ("channels", "permitted", "fires_on")
+    __slots__ = ("channels", "permitted", "needs")
 
     def __init__(self, params: ChannelPermissionParams) -> None:
         self.channels = frozenset(params.channels)
         self.permitted = params.permitted
-        self.fires_on = frozenset() if self.permitted else self.channels  # see AttemptCheck
+        self.needs = Needs(fires_on=frozenset() if self.permitted else self.channels)
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
         if self.permitted or ctx.subject.channel not in self.channels:

@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Union
 from pydantic import Field, field_validator, model_validator
 
 from .._clock import first_instant_at_wall, wall_time
-from ._base import CompileEnv, Finding, Kind, Params
+from ._base import CompileEnv, Finding, Kind, Needs, Params
 
 _DAY = 86_400
 _SETTLE = timedelta(days=8)
@@ -118,13 +118,13 @@ class _Window:
 
 
 class ContactHours:
-    __slots__ = ("window", "from_text", "until_text", "from_fact", "until_fact", "needs_facts")
+    __slots__ = ("window", "from_text", "until_text", "from_fact", "until_fact", "needs")
 
     def __init__(self, params: ContactHoursParams) -> None:
         self.window = _Window(wall_time(params.from_), wall_time(params.until), f"{params.from_}-{params.until}",
                               whole=params.whole_day)
         # A whole-day window is closed only by facts: an attempt without facts skips it.
-        self.needs_facts = params.whole_day
+        self.needs = Needs(needs_facts=params.whole_day)
         self.from_text, self.until_text = params.from_, params.until
         self.from_fact, self.until_fact = params.from_fact, params.until_fact
 

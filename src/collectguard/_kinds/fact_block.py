@@ -20,7 +20,7 @@ from typing import Any, Union
 from pydantic import Field
 
 from .._conditions import Condition, FactTest, Scalar
-from ._base import CompileEnv, Finding, Kind, Params
+from ._base import CompileEnv, Finding, Kind, Needs, Params
 
 
 class FactBlockParams(Params):
@@ -33,15 +33,15 @@ class _NoFacts:
 
 
 class FactBlock:
-    __slots__ = ("condition", "names", "test", "needs_facts")
+    __slots__ = ("condition", "names", "test", "needs")
 
     def __init__(self, params: FactBlockParams) -> None:
         self.condition = Condition(facts=params.facts)
         self.test = self.condition.matcher()
         self.names = tuple(params.facts)
         # Most attempts carry no facts at all; a block that cannot match an empty set of
-        # facts is then skipped without a call (see AttemptCheck).
-        self.needs_facts = not self.test(_NoFacts())
+        # facts is then skipped without a call (see Needs).
+        self.needs = Needs(needs_facts=not self.test(_NoFacts()))
 
     def _values(self, ctx: Any) -> dict[str, Any]:
         facts = ctx.subject.facts

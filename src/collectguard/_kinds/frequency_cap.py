@@ -39,11 +39,11 @@ from typing import Any, Literal, Union
 from pydantic import Field, PositiveInt, StrictBool, field_validator, model_validator
 
 from .._clock import UTC, day_start, duration
-from .._errors import InputError
+from .._errors import InputError, PolicyError
 from .._history import CountFilter, naive_utc as _naive_utc, utc_of as _utc_of
 from .._conditions import FactTest, Scalar, _same
-from .._vocab import Channel, Direction, Outcome, Party, Reached
-from ._base import CompileEnv, Finding, Kind, Params
+from .._vocab import CHANNELS, OUTCOMES, Channel, Direction, Outcome, Party, Reached
+from ._base import CompileEnv, CountGroup, Finding, Kind, Needs, Params
 
 
 @lru_cache(maxsize=4096)
@@ -54,16 +54,6 @@ def _naive_day_start(day: date, tz: Any) -> datetime:
 # How far ahead the search for an open slot looks before saying no wait helps.
 _HORIZON = timedelta(days=400)
 _SLACK = timedelta(days=2)
-
-
-class _Counts:
-    __slots__ = ("lookback",)
-
-    def __init__(self) -> None:
-        self.lookback = timedelta(0)
-
-
-_COUNTS: dict[tuple[Any, ...], _Counts] = {}
 
 
 class Window(Params):
@@ -124,8 +114,6 @@ class FrequencyCapParams(Params):
 
 
 def _outcomes(counted: Counted) -> frozenset[str] | None:
-    from .._vocab import OUTCOMES
-
     if counted.outcomes is not None:
         return frozenset(counted.outcomes)
     if counted.outcomes_not is not None:
@@ -155,9 +143,10 @@ def _fact_tests(facts: dict[str, Any] | None, declared: Any) -> tuple[tuple[str,
 
 class FrequencyCap:
     __slots__ = ("limit", "same", "filter", "rule_id", "span", "calendar", "days", "label", "reach",
-                 "lookback", "counts", "contact_only", "before")
+                 "lookback", "counts", "contact_only", "before", "needs")
 
-    def __init__(self, params: FrequencyCapParams, rule_id: str, declared: Any = None) -> None:
+    def __init__(self, params: FrequencyCapParams, rule_id: str, declared: Any = None,
+                 group: Any = None) -> None:
         self.limit = params.max
         self.same = tuple(params.same)
         # Every attempt has a contact (the reader requires it); other keys may be missing.
@@ -189,12 +178,12 @@ class FrequencyCap:
             self.label += ", before the attempt"
         # Two days of slack: an entry's date as written may be a UTC offset away from UTC.
         self.lookback = self.reach + _SLACK
-        # Caps that count the same entries (a daily and an hourly cap on one filter) share
-        # them within a check: one token per (same, filter), compared by identity, reading
-        # as far back as the furthest-reaching cap loaded with it needs (in any policy of
-        # the process: reading further back is only slower, never a different count).
-        self.counts = _COUNTS.setdefault((self.same, self.filter.key), _Counts())
-        self.counts.lookback = max(self.counts.lookback, self.lookback)
+        self.needs = Needs(reach=self.reach, same=self.same)
+        # Caps of one policy that count the same entries (a daily and an hourly cap on one
+        # filter) share them within a check: one group per (same, filter), compared by
+        # identity, reading as far back as the furthest-reaching of them needs.
+        key = (self.same, self.filter.key)
+        self.counts = group(key, self.lookback) if group is not None else _alone(key, self.lookback)
 
     # -- what is counted --------------------------------------------------------------
 
@@ -344,8 +333,63 @@ class FrequencyCap:
                 "counted": sorted(indexes[lo:hi]), "same": list(self.same)}
 
 
+def _alone(key: tuple[Any, ...], lookback: timedelta) -> CountGroup:
+    group = CountGroup(key)
+    group.lookback = lookback
+    return group
+
+
 def _compile(params: FrequencyCapParams, env: CompileEnv) -> FrequencyCap:
-    return FrequencyCap(params, env.rule_id, env.facts)
+    return FrequencyCap(params, env.rule_id, env.facts, env.count_group)
+
+
+def _lint(rule: Any, where: tuple[Any, ...], doc: Any) -> list[PolicyError]:
+    """Caps that can never bind, or bind where a reader would not expect."""
+    count = rule.params.count
+    outcomes = set(OUTCOMES)
+    if count.outcomes is not None:
+        outcomes &= set(count.outcomes)
+    if count.outcomes_not is not None:
+        outcomes -= set(count.outcomes_not)
+    channels = set(count.channels) if count.channels is not None else set(CHANNELS)
+    problems = []
+    for field in ("directions", "reached"):
+        if getattr(count, field) == []:
+            line, col = doc.position(where + ("params", "count", field))
+            problems.append(PolicyError(f"rule '{rule.id}': count.{field} is empty, so only entries that do "
+                                        f"not say their {field.rstrip('s')} count", path=doc.path, line=line,
+                                        column=col, level="warning", check="cap-never-binds",
+                                        hint=f"list the {field} to count, or remove count.{field}"))
+    for name, test in (count.facts or {}).items():
+        if getattr(test, "present", None) is not None:
+            line, col = doc.position(where + ("params", "count", "facts", name))
+            problems.append(PolicyError(f"rule '{rule.id}': count.facts.{name} tests present, but an entry "
+                                        "without the fact is always counted", path=doc.path, line=line,
+                                        column=col, level="warning", check="count-fact-present",
+                                        hint="compare the value ({in: [...]} or {not: ...}), or remove the test"))
+    window = rule.params.window
+    if window.before_attempt and window.rolling is not None:
+        line, col = doc.position(where + ("params", "window", "before_attempt"))
+        problems.append(PolicyError(f"rule '{rule.id}': a rolling window counts nothing after the attempt "
+                                    "already; before_attempt only leaves out an entry at the same instant",
+                                    path=doc.path, line=line, column=col, level="warning",
+                                    check="before-attempt-rolling",
+                                    hint="remove before_attempt, or use a calendar window"))
+    if (outcomes and outcomes <= {"answered"} and window.rolling is None and not window.before_attempt):
+        line, col = doc.position(where + ("params", "window"))
+        problems.append(PolicyError(f"rule '{rule.id}': counts conversations over the whole calendar period, "
+                                    "so a conversation later than the attempt blocks it", path=doc.path,
+                                    line=line, column=col, level="warning", check="conversation-after-attempt",
+                                    hint="add before_attempt: true to the window for 'within N days after a "
+                                    "conversation'"))
+    if not outcomes or not channels:
+        line, col = doc.position(where + ("params", "count"))
+        problems.append(PolicyError(f"rule '{rule.id}': the count filter excludes every "
+                                    f"{'outcome' if not outcomes else 'channel'}, so only entries with no "
+                                    "recorded outcome count", path=doc.path, line=line, column=col,
+                                    level="warning", check="cap-never-binds",
+                                    hint="check outcomes / outcomes_not / channels"))
+    return problems
 
 
 KIND = Kind(
@@ -354,6 +398,7 @@ KIND = Kind(
     params=FrequencyCapParams,
     compile=_compile,
     summary="at most max contacts on the same contact/account/person within a rolling or calendar window",
+    lint=_lint,
 )
 
 

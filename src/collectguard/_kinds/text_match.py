@@ -43,6 +43,7 @@ except ImportError:  # Python 3.10
 
 from .._backtrack import exponential
 from .._conditions import Condition
+from .._errors import PolicyError
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
 from .._phrase import PhraseError, compile_phrase, inflections
@@ -185,11 +186,14 @@ class Terms:
         self._patterns_first = tuple((p, *_filters(p)) for p in patterns)
         self._bounded_first = tuple((p, *_filters(p)) for p in bounded)
 
-    def finditer(self, text: str) -> list[tuple[int, int]]:
+    def finditer(self, text: str, present: frozenset[str] | None = None) -> list[tuple[int, int]]:
+        """``present``: the set of the text's characters, when the caller has it (one note,
+        many groups: see :func:`characters`)."""
         spans = []
         if self.literal is not None:
             spans.extend(_whole(text, self.literal.finditer(text)))
-        present = _characters(text)
+        if present is None:
+            present = frozenset(text)
         for pattern, first, needs in self._bounded_first:
             if (first is None or not first.isdisjoint(present)) and _may_match(needs, text):
                 spans.extend(_whole(text, pattern.finditer(text)))
@@ -199,7 +203,7 @@ class Terms:
         spans.sort()
         return spans
 
-    def search(self, text: str, lo: int, hi: int) -> str | None:
+    def search(self, text: str, lo: int, hi: int, present: frozenset[str] | None = None) -> str | None:
         """The first term found in text[lo:hi] (a cue near a match): the literals first, then
         each pattern that can start with a character the note has (the window is short, so
         only the first-character filter is worth its cost here)."""
@@ -208,7 +212,8 @@ class Terms:
         if self.literal is not None:
             for start, end in _whole(text, self.literal.finditer(text, lo, hi)):
                 return text[start:end]
-        present = _characters(text)
+        if present is None:
+            present = frozenset(text)
         for pattern, first, _needs in self._bounded_first:
             if first is None or not first.isdisjoint(present):
                 for start, end in _whole(text, pattern.finditer(text, lo, hi)):
@@ -221,14 +226,13 @@ class Terms:
         return None
 
 
-_LAST: list[Any] = [None, frozenset()]
-
-
-def _characters(text: str) -> frozenset[str]:
-    """The set of characters in ``text``, kept for the last text asked (one note, many groups)."""
-    if _LAST[0] is not text:
-        _LAST[0], _LAST[1] = text, frozenset(text)
-    return _LAST[1]  # type: ignore[no-any-return]
+def characters(note: Any) -> frozenset[str]:
+    """The set of characters in the note's folded text, read once per note (in its memo:
+    per check, so threads and policies never share it) for all its rules' groups."""
+    found = note.memo.get("characters")
+    if found is None:
+        found = note.memo["characters"] = frozenset(note.normalized.text)
+    return found  # type: ignore[no-any-return]
 
 
 def _may_match(needs: tuple[str, ...] | None, text: str) -> bool:
@@ -519,14 +523,15 @@ class _Cue:
         self.before = spec.before
         self.after = spec.after
 
-    def clears(self, text: str, start: int, end: int, clause: tuple[int, int]) -> str | None:
+    def clears(self, text: str, start: int, end: int, clause: tuple[int, int],
+               present: frozenset[str] | None = None) -> str | None:
         """The cue text found near [start, end) within its clause [clause), or None."""
         if self.before:
-            found = self.pattern.search(text, max(clause[0], start - self.before), start)
+            found = self.pattern.search(text, max(clause[0], start - self.before), start, present)
             if found:
                 return found
         if self.after:
-            found = self.pattern.search(text, end, min(clause[1], end + self.after))
+            found = self.pattern.search(text, end, min(clause[1], end + self.after), present)
             if found:
                 return found
         return None
@@ -610,8 +615,9 @@ class TextMatch:
         # Would fire: what it read near a refusal (or another clearing cue) does not count.
         text = note.normalized.text
         starts = _breaks(text, None)
+        chars = characters(note)
         kept = [p for p in present if p[0] <= 0 or not any(
-            cue.clears(text, p[2], p[3], _clause(text, starts, p[2], p[3])) for cue in self.model_cues)]
+            cue.clears(text, p[2], p[3], _clause(text, starts, p[2], p[3]), chars) for cue in self.model_cues)]
         if len(kept) == len(present):
             return score, present
         return self.model.rescore(kept), kept
@@ -635,19 +641,20 @@ class TextMatch:
         found: dict[str, list[tuple[int, int]]] = {}
         cleared: list[dict[str, Any]] = []
         clause_starts: list[int] | None = None
+        present = characters(note)
         for name, group in self.groups.items():
             if group.unless is not None and group.unless.matches(note.context):
                 if trace:
                     cleared.append({"group": name, "by": f"unless ({group.unless.describe()})"})
                 continue
             spans = []
-            for start, end in group.pattern.finditer(text):
+            for start, end in group.pattern.finditer(text, present):
                 cue = None
                 if group.cues and clause_starts is None:
                     clause_starts = _breaks(text, None)
                 clause = _clause(text, clause_starts, start, end) if group.cues else (0, 0)
                 for candidate in group.cues:
-                    hit = candidate.clears(text, start, end, clause)
+                    hit = candidate.clears(text, start, end, clause, present)
                     if hit is not None:
                         cue = (candidate.name, hit)
                         break
@@ -738,10 +745,63 @@ def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
     return TextMatch(params, env.rule_id, model, env.lexicons)
 
 
+# Regex syntax a literal term is unlikely to mean: a literal "(?:a|b)" never matches.
+_PATTERN_SYNTAX = re.compile(r"\(\?|\||\\[dswbDSWB]|\[\^?[^\]]*\]|\.\*|\.\+|\)[?*+]")
+_LONG_PATTERN = 80
+_LEXICON_USE = re.compile(r"^@([a-z][a-z0-9_]*)$|\{@([a-z][a-z0-9_]*)\}")
+_PHRASE_LEXICON = re.compile(r"@([a-z][a-z0-9_]*)")
+
+
+def _terms_at(params: TextMatchParams) -> Any:
+    """(table, group name, index, term) of every term in the groups and cues."""
+    for table in ("groups", "cues"):
+        for name, group in getattr(params, table).items():
+            for i, term in enumerate(group.any):
+                yield table, name, i, term
+
+
+def _lint(rule: Any, where: tuple[Any, ...], doc: Any) -> list[PolicyError]:
+    """Literal terms that look like patterns, and raw patterns too long to review."""
+    problems = []
+    for table, name, i, term in _terms_at(rule.params):
+        if not term.startswith(("re:", "phrase:")) and _PATTERN_SYNTAX.search(term):
+            line, col = doc.position(where + ("params", table, name, "any", i))
+            problems.append(PolicyError(
+                f"rule '{rule.id}': term {term!r} in {table}.{name} looks like a pattern but is "
+                "matched as literal text", path=doc.path, line=line, column=col, level="warning",
+                check="literal-looks-like-pattern", hint=f'write it as a pattern: "re:{term}"'))
+        if term.startswith("re:") and len(term) - 3 > _LONG_PATTERN:
+            line, col = doc.position(where + ("params", table, name, "any", i))
+            problems.append(PolicyError(
+                f"rule '{rule.id}': a raw pattern of {len(term) - 3} characters in {table}.{name}",
+                path=doc.path, line=line, column=col, level="warning", check="long-pattern",
+                hint="name its word lists as lexicons ({@name}) or split it into terms"))
+    return problems
+
+
+def _lexicons(params: TextMatchParams) -> set[str]:
+    used: set[str] = set()
+    for _, _, _, term in _terms_at(params):
+        for match in _LEXICON_USE.finditer(term):
+            used.add(match.group(1) or match.group(2))
+        if term.startswith("phrase:"):
+            used.update(_PHRASE_LEXICON.findall(term))
+    return used
+
+
+def _phonetic_terms(params: TextMatchParams, lexicons: Mapping[str, tuple[str, ...]]) -> list[str]:
+    from .._phonetic import terms_of
+
+    return terms_of([params], lexicons)
+
+
 KIND = Kind(
     name="text-match",
     subject="text",
     params=TextMatchParams,
     compile=_compile,
     summary="what a text says: term groups that co-occur, cleared by nearby cues (negation, refusal)",
+    lint=_lint,
+    lexicons=_lexicons,
+    terms=_phonetic_terms,
 )
