@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -356,6 +356,8 @@ def _instants(effective: Effective | None, tz: Any) -> tuple[datetime | None, da
     """[first instant, first instant after) of a span of local dates; None: unbounded."""
     if effective is None:
         return None, None
-    first = day_start(effective.from_, tz) if effective.from_ is not None else None
-    after = day_start(effective.until + timedelta(days=1), tz) if effective.until is not None else None
+    # In UTC: an attempt's instant compares with them without consulting the policy's zone.
+    first = day_start(effective.from_, tz).astimezone(timezone.utc) if effective.from_ is not None else None
+    after = (day_start(effective.until + timedelta(days=1), tz).astimezone(timezone.utc)
+             if effective.until is not None else None)
     return first, after

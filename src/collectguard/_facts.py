@@ -159,8 +159,23 @@ class FactReader:
             if self.required:
                 self._missing(self.required[0], where)
             return self.empty
-        facts: dict[str, Any] = {}
         decls, flags = self.decls, self.flags
+        if type(given) is dict and flags.issuperset(given):
+            # The common case: declared booleans only, each sent as true or false.
+            for value in given.values():
+                if value is not True and value is not False:
+                    break
+            else:
+                facts = dict(given)
+                unsent = self.defaulted - facts.keys()
+                if unsent:
+                    for name in unsent:
+                        facts[name] = self.defaults[name]
+                for name in self.required:
+                    if name not in facts:
+                        self._missing(name, where)
+                return facts, unsent
+        facts = {}
         for name, value in given.items():
             if (value is True or value is False) and name in flags:
                 facts[name] = value  # the common case: a declared boolean sent as one

@@ -252,8 +252,10 @@ class Policy:
         find = next_at = None
         if denying and search:
             # The deny rules that apply, asked again at later instants; None: decide per day.
+            # A timeless rule (facts, channel) that did not fire now does not fire later.
             applying = None if route is None else [
-                check for rule, gate, check in route if rule.severity == "deny" and (gate is None or gate(subject))]
+                check for rule, gate, check in route
+                if rule.severity == "deny" and not rule.needs.timeless and (gate is None or gate(subject))]
             zone0 = subject.zones[0]
 
             def find() -> datetime | None:
@@ -289,12 +291,13 @@ class Policy:
         # the day (no rule has effective dates); None: decide per day.
         retries = [f.retry_at for f in denying]
         subject = ctx.subject
+        after = self._in_force_until  # the search only moves later: the start is behind it
         for _ in range(_MAX_HOPS):
-            if any(r is None for r in retries):
+            if None in retries:
                 return None
             at: datetime = max(retries)  # type: ignore[type-var, assignment]
-            if self._effective is not None and not self._effective.holds(self._day(at)):
-                return None
+            if after is not None and at >= after:
+                return None  # the pack is no longer in force
             if applying is None:
                 day = self._day(at) if rs.dated else None
                 checks = [r.check.check for r in rs.attempt if r.severity == "deny" and r.applies(subject, day)]

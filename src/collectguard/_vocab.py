@@ -10,8 +10,11 @@ from typing import Literal, get_args
 
 Channel = Literal["call", "sms", "email", "letter", "visit"]
 Party = Literal["debtor", "third_party"]
+# A third party's relation to the debtor; "reference": a contact the debtor named on the
+# application (紧急联系人), not necessarily kin; "unknown": whoever answered did not say.
 Relation = Literal[
-    "spouse", "parent", "child", "sibling", "relative", "friend", "colleague", "employer", "other"
+    "spouse", "parent", "child", "sibling", "relative", "friend", "colleague", "employer", "neighbour",
+    "roommate", "reference", "other", "unknown"
 ]
 Outcome = Literal["answered", "no_answer", "refused", "busy", "voicemail", "failed"]
 Severity = Literal["deny", "warn"]

@@ -90,12 +90,15 @@ class Needs:
     (None: any). ``reach``: how far before the attempt a history entry it reads can lie
     (zero: it reads no history). ``same``: the attempt fields it counts history by (a
     log split by a field every counting rule shares audits alike part by part).
+    ``timeless``: its answer for an attempt is the same at every instant (it reads neither
+    the time nor history): the search for the next allowed time does not ask it again.
     """
 
     needs_facts: bool = False
     fires_on: frozenset[str] | None = None
     reach: timedelta = timedelta(0)
     same: tuple[str, ...] | None = None
+    timeless: bool = False
 
 
 NEEDS_NOTHING = Needs()

@@ -34,7 +34,7 @@ class ChannelPermission:
     def __init__(self, params: ChannelPermissionParams) -> None:
         self.channels = frozenset(params.channels)
         self.permitted = params.permitted
-        self.needs = Needs(fires_on=frozenset() if self.permitted else self.channels)
+        self.needs = Needs(fires_on=frozenset() if self.permitted else self.channels, timeless=True)
 
     def check(self, ctx: Any, at: datetime) -> Finding | None:
         if self.permitted or ctx.subject.channel not in self.channels:

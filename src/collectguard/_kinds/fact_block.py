@@ -41,7 +41,7 @@ class FactBlock:
         self.names = tuple(params.facts)
         # Most attempts carry no facts at all; a block that cannot match an empty set of
         # facts is then skipped without a call (see Needs).
-        self.needs = Needs(needs_facts=not self.test(_NoFacts()))
+        self.needs = Needs(needs_facts=not self.test(_NoFacts()), timeless=True)
 
     def _values(self, ctx: Any) -> dict[str, Any]:
         facts = ctx.subject.facts
