@@ -93,14 +93,44 @@ def features(text: str) -> Iterator[tuple[str, int, int]]:
             yield " ".join(t for t, _, _ in run), run[0][1], run[-1][2]
 
 
+class WeightIndex:
+    """Every rule's weights of one model file, by feature: a note's features are looked up
+    once for all the rules the file serves, not once per rule."""
+
+    __slots__ = ("by_feature",)
+
+    def __init__(self, models: dict[str, dict[str, float]]) -> None:
+        by: dict[str, list[tuple[str, float]]] = {}
+        for rule, weights in models.items():
+            for feature, weight in weights.items():
+                by.setdefault(feature, []).append((rule, weight))
+        self.by_feature = {feature: tuple(hits) for feature, hits in by.items()}
+
+    def present(self, found: list[tuple[str, int, int]]) -> dict[str, list[tuple[float, str, int, int]]]:
+        """Per rule, the features of ``found`` it weighs, with their weights and spans."""
+        out: dict[str, list[tuple[float, str, int, int]]] = {}
+        get = self.by_feature.get
+        for feature, start, end in found:
+            hits = get(feature)
+            if hits is not None:
+                for rule, weight in hits:
+                    kept = out.get(rule)
+                    if kept is None:
+                        kept = out[rule] = []
+                    kept.append((weight, feature, start, end))
+        return out
+
+
 class LinearModel:
     """One rule's weights, read from a model file."""
 
-    __slots__ = ("rule", "bias", "weights", "source", "data")
+    __slots__ = ("rule", "bias", "weights", "source", "data", "index")
 
-    def __init__(self, rule: str, bias: float, weights: dict[str, float], source: str, data: Any = None) -> None:
+    def __init__(self, rule: str, bias: float, weights: dict[str, float], source: str, data: Any = None,
+                 index: WeightIndex | None = None) -> None:
         self.rule, self.bias, self.weights, self.source = rule, bias, weights, source
         self.data = data  # the whole file as read, for the other rules of the same policy
+        self.index = index  # shared by the rules of the same file (see load_models)
 
     def score(self, text: str, found: list[tuple[str, int, int]] | None = None
               ) -> tuple[float, list[tuple[float, str, int, int]]]:
@@ -119,10 +149,28 @@ class LinearModel:
         return 1.0 / (1.0 + math.exp(-total)), present
 
 
+    def score_present(self, present: list[tuple[float, str, int, int]]) -> float:
+        """The probability from the features present (as :meth:`WeightIndex.present` finds them)."""
+        return self.rescore(present)
+
     def rescore(self, present: list[tuple[float, str, int, int]]) -> float:
         """The score from these features alone (some were cleared)."""
         total = self.bias + sum(p[0] for p in present)
         return 0.0 if total < -30 else 1.0 / (1.0 + math.exp(-total))
+
+
+def load_models(path: Path) -> dict[str, LinearModel]:
+    """Every rule's model in the file at ``path``, sharing one :class:`WeightIndex`;
+    ValueError says what is wrong."""
+    data = _read(path)
+    rules = data.get("rules")
+    if not isinstance(rules, dict):
+        raise ValueError(f"model file {path}: rules must map each rule id to its bias and weights")
+    models = {rule: load_model(path, rule, data) for rule in rules}
+    index = WeightIndex({rule: m.weights for rule, m in models.items()})
+    for model in models.values():
+        model.index = index
+    return models
 
 
 def load_model(path: Path, rule: str, data: Any = None) -> LinearModel:

@@ -47,7 +47,7 @@ from .._errors import PolicyError
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
 from .._phrase import PhraseError, compile_phrase, inflections
-from .._scorer import LinearModel, features, load_model
+from .._scorer import LinearModel, features, load_models
 from ._base import CompileEnv, Finding, Kind, Params
 
 # A number starts where a run of digits starts (not after a digit, nor after "digit,"): from
@@ -605,11 +605,17 @@ class TextMatch:
         """The model's score and the features present, or None where the model is not asked."""
         if self.model is None or (self.model_unless is not None and self.model_unless.matches(note.context)):
             return None
-        # The features are the same for every rule's model: read once per note.
-        found = note.memo.get("features")
-        if found is None:
-            found = note.memo["features"] = list(features(note.normalized.text))
-        score, present = self.model.score(note.normalized.text, found)
+        # The features are the same for every rule's model: read once per note, and looked
+        # up once for every rule of the model file.
+        index = self.model.index
+        if index is not None:
+            by_rule = note.memo.get(index)
+            if by_rule is None:
+                by_rule = note.memo[index] = index.present(self._features(note))
+            present = by_rule.get(self.model.rule, [])
+            score = self.model.score_present(present)
+        else:
+            score, present = self.model.score(note.normalized.text, self._features(note))
         if score < self.threshold or not self.model_cues:
             return score, present
         # Would fire: what it read near a refusal (or another clearing cue) does not count.
@@ -621,6 +627,13 @@ class TextMatch:
         if len(kept) == len(present):
             return score, present
         return self.model.rescore(kept), kept
+
+    @staticmethod
+    def _features(note: Any) -> list[tuple[str, int, int]]:
+        found = note.memo.get("features")
+        if found is None:
+            found = note.memo["features"] = list(features(note.normalized.text))
+        return found  # type: ignore[no-any-return]
 
     def _learned_evidence(self, note: Any, score: float, present: list[tuple[float, str, int, int]]
                           ) -> dict[str, Any]:
@@ -736,12 +749,14 @@ def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
             if env.source_dir is None:
                 raise ValueError(f"learned.model {params.learned.model!r}: a relative path needs a policy file")
             path = env.source_dir / path
-        key = f"model:{path}:{env.rule_id}"
-        model = env.shared.get(key)
+        key = f"models:{path}"
+        models = env.shared.get(key)
+        if models is None:
+            models = env.shared[key] = load_models(path)
+        model = models.get(env.rule_id)
         if model is None:
-            data_key = f"model-data:{path}"
-            model = env.shared[key] = load_model(path, env.rule_id, env.shared.get(data_key))
-            env.shared.setdefault(data_key, model.data)
+            raise ValueError(f"model file {path}: has no weights for rule '{env.rule_id}' "
+                             f"(it has: {', '.join(sorted(models))})")
     return TextMatch(params, env.rule_id, model, env.lexicons)
 
 
