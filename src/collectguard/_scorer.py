@@ -11,7 +11,7 @@ turns in a transcript left out), as a sequence of tokens: each Chinese character
 Latin word (stemmed: owes, owed and owing are one word), and each number as ``#``;
 punctuation ends a run. Its features are the runs of one to three tokens, so 坐牢,
 "go to jail" and "替他 pay" are features alike. The score is the logistic of the bias
-and the weights of the features present. A deny from the model names its evidence as
+and the weights of the features present (each once). A deny from the model names its evidence as
 the spans of the features that weighed most towards it, so a reviewer sees what it read;
 the model file lists every weight, so a reviewer can read the model too.
 
@@ -93,6 +93,23 @@ def features(text: str) -> Iterator[tuple[str, int, int]]:
             yield " ".join(t for t, _, _ in run), run[0][1], run[-1][2]
 
 
+# Tokens that carry no meaning of their own: a feature made only of them weighs in the score
+# but is not shown as evidence (a reviewer reads "坐牢" or "w:arrest", not "你们" or "w:the").
+_FUNCTION_TOKENS = frozenset(
+    "的 了 着 过 是 在 有 和 跟 与 及 或 也 都 就 还 又 才 这 那 哪 个 些 么 吗 呢 吧 啊 呀 嘛 "
+    "我 你 您 他 她 它 们 咱 俺 其 之 而 把 被 给 对 向 从 到 以 于 为 让 叫 将 会 能 要 想 得 地 "
+    "不 没 很 太 再 先 请 一 # , . ! ? - $ ¥ %".split()) | frozenset(
+    "w:" + w for w in "the a an is are was were be been am this that these those it its from to of and or "
+    "but you your yours we our us i me my he him his she her they them their in on at for with by as "
+    "so if then there here do doe did have has had will would can could shall should may might must "
+    "not no yes just get got go come s t".split())
+
+
+def meaningful(feature: str) -> bool:
+    """Whether a feature has a token of its own meaning (shown as evidence)."""
+    return any(token not in _FUNCTION_TOKENS for token in feature.split(" "))
+
+
 class WeightIndex:
     """Every rule's weights of one model file, by feature: a note's features are looked up
     once for all the rules the file serves, not once per rule."""
@@ -137,16 +154,12 @@ class LinearModel:
         """The probability the rule is broken, and the features present with their weights
         (``found``: the text's features, when already read for another rule)."""
         weights = self.weights
-        total = self.bias
         present: list[tuple[float, str, int, int]] = []
         for feature, start, end in (features(text) if found is None else found):
             weight = weights.get(feature)
             if weight is not None:
-                total += weight
                 present.append((weight, feature, start, end))
-        if total < -30:
-            return 0.0, present
-        return 1.0 / (1.0 + math.exp(-total)), present
+        return self.rescore(present), present
 
 
     def score_present(self, present: list[tuple[float, str, int, int]]) -> float:
@@ -154,8 +167,9 @@ class LinearModel:
         return self.rescore(present)
 
     def rescore(self, present: list[tuple[float, str, int, int]]) -> float:
-        """The score from these features alone (some were cleared)."""
-        total = self.bias + sum(p[0] for p in present)
+        """The score from these features alone (some were cleared). A feature counts once
+        however often it occurs: the model was trained on which features a text has."""
+        total = self.bias + sum({p[1]: p[0] for p in present}.values())
         return 0.0 if total < -30 else 1.0 / (1.0 + math.exp(-total))
 
 

@@ -111,7 +111,8 @@ class Turns:
             # another's label, a verb of saying, an opening quotation mark, in one sentence
             # (an apostrophe inside a word, can't, opens nothing)
             opener = rf"(?P<open>[{_OPENERS}])(?<![a-z0-9]')"
-            self._said = re.compile(rf"(?<![a-z])(?:{other}){gap}(?<![a-z])(?:{verb}){gap}{opener}")
+            # (a comma or colon may end the clause just before the mark: the wife asked, "…")
+            self._said = re.compile(rf"(?<![a-z])(?:{other}){gap}(?<![a-z])(?:{verb}){gap}(?:[,:][ \t]*)?{opener}")
             # after a quotation: the next one, introduced by its own verb, no agent between
             # (or right after it, in a list: 骂坐席是“骗子”“吸血鬼”, 'liar', 'thief')
             self._again = re.compile(rf"(?:{again_gap}(?<![a-z])(?:{verb}){again_gap}|[\s、,和与及/]{{0,3}}){opener}")

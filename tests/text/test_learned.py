@@ -102,3 +102,23 @@ def test_a_missing_or_broken_model_file_is_refused_with_its_path(tmp_path: Path)
     (tmp_path / "m.json").unlink()
     with pytest.raises(collectguard.PolicyError, match="m.json: cannot be read"):
         collectguard.load_policy(path)
+
+
+def test_a_feature_counts_once_however_often_it_occurs(tmp_path: Path) -> None:
+    # Trained on which features a text has: "leg" said three times weighs as once.
+    policy = collectguard.load_policy(write(tmp_path, {"threshold": 0.6}))
+    assert policy.check_note("leg leg leg", CTX).allowed                     # -2.0 + 1.5: 0.38
+    assert not policy.check_note("break leg", CTX).allowed                    # -2.0 + 3.0: 0.73
+
+
+def test_the_model_does_not_deny_on_function_words_alone(tmp_path: Path) -> None:
+    # A deny must show what it read: "the" and "you" are no evidence, however they weigh.
+    model = {"format": "collectguard-linear-1", "rules": {"threat": {"bias": -1.0, "weights": {
+        "w:the": 3.0, "w:you": 3.0, "w:break": 3.0}}}}
+    policy = collectguard.load_policy(write(tmp_path, {"threshold": 0.8}, model))
+    assert policy.check_note("you and the others", CTX).allowed
+    explained = policy.check_note("you and the others", CTX, explain=True).explanation
+    assert explained is not None and explained[0].values["learned"]["fires"] is False
+    decision = policy.check_note("you break the rules", CTX)
+    assert not decision.allowed
+    assert decision.reasons[0].evidence["terms"]["learned"] == ["w:break"]

@@ -47,7 +47,7 @@ from .._errors import PolicyError
 from .._hanzi import TRADITIONAL_TO_SIMPLIFIED
 from .._normalize import fold
 from .._phrase import PhraseError, compile_phrase, inflections
-from .._scorer import LinearModel, features, load_models
+from .._scorer import LinearModel, features, load_models, meaningful
 from ._base import CompileEnv, Finding, Kind, Params
 
 # A number starts where a run of digits starts (not after a digit, nor after "digit,"): from
@@ -638,7 +638,10 @@ class TextMatch:
     def _learned_evidence(self, note: Any, score: float, present: list[tuple[float, str, int, int]]
                           ) -> dict[str, Any]:
         """The spans of the features that weighed most towards the rule, in the original text."""
-        top = sorted((p for p in present if p[0] > 0), key=lambda p: -p[0])[:self.evidence_count]
+        weighed = sorted((p for p in present if p[0] > 0), key=lambda p: -p[0])
+        # Shown: the features with a word of their own meaning (the model does not fire on
+        # function words alone, see _has_evidence).
+        top = [p for p in weighed if meaningful(p[1])][:self.evidence_count]
         spans = []
         seen = set()
         for _, _, s, e in sorted(top, key=lambda p: (p[2], p[3])):
@@ -718,7 +721,7 @@ class TextMatch:
         if hits:
             return Finding(evidence=self._evidence(note, hits))
         learned = self._learned(note)
-        if learned is not None and learned[0] >= self.threshold:
+        if learned is not None and learned[0] >= self.threshold and _has_evidence(learned[1]):
             score, present = learned
             return Finding(evidence=lambda: self._learned_evidence(note, score, present))
         return None
@@ -733,12 +736,18 @@ class TextMatch:
         if learned is not None:
             score, present = learned
             out["learned"] = {"score": round(score, 3), "threshold": self.threshold,
-                              "fires": score >= self.threshold,
+                              "fires": score >= self.threshold and _has_evidence(present),
                               "weighed": self._learned_evidence(note, score, present)["terms"]["learned"]}
         hidden = getattr(note.normalized, "hidden", ())
         if hidden:  # others' turns in a transcript, left out of matching
             out["not_agent"] = [{"start": s, "end": e, "text": note.text[s:e]} for s, e in hidden]
         return out
+
+
+def _has_evidence(present: list[tuple[float, str, int, int]]) -> bool:
+    """A model's deny must show what it read: a feature of its own meaning weighing towards
+    the rule (a score carried by "the", "is" or "你们" alone is no evidence)."""
+    return any(weight > 0 and meaningful(feature) for weight, feature, _, _ in present)
 
 
 def _compile(params: TextMatchParams, env: CompileEnv) -> TextMatch:
