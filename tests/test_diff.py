@@ -279,3 +279,16 @@ def test_the_command_itself_exits_with_its_code_and_no_traceback(tmp_path) -> No
                          timeout=120, cwd=ROOT)
     assert ran.returncode == 2 and "Traceback" not in ran.stderr and ran.stderr.count("\n") == 1
     assert ran.stderr.startswith(f"collectguard: {bad}:2: at: ")
+
+
+def test_a_text_rule_switched_off_newly_allows_the_note_it_denied(capsys, tmp_path) -> None:
+    # examples/call-log.csv:4 tells a sibling of the debt: third-party-disclosure denies it.
+    off = _write(tmp_path, "off.yaml", 'id: off\nversion: "1"\nextends: cn-card-collection\nchanges:\n'
+                 "  third-party-disclosure: {enabled: false}\n")
+    code, report, _ = _json(capsys, "cn-card-collection", off, "--log", str(ROOT / "examples" / "call-log.csv"))
+    assert code == 1 and report["summary"]["by_rule"] == {
+        "third-party-disclosure": {"newly_denied": 0, "newly_allowed": 1}}
+    still = report["examples"]["still_denied"] + report["examples"]["newly_allowed"]
+    assert [e["where"].rsplit(":", 1)[1] for e in still] == ["4"]
+    assert [r["kind"] for r in still[0]["old"]["reasons"] if r["rule"] == "third-party-disclosure"] == ["text"]
+    assert still[0]["shift_seconds"] in (None, 0)  # a note moves no call
