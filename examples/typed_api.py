@@ -16,13 +16,14 @@ def main() -> None:
     policy = collectguard.load_policy("cn-card-collection")
 
     # Models: at as an ISO 8601 string (as in the dict form) or an aware datetime;
-    # every field but at, channel, party and contact may be left out.
+    # an attempt's fields but at, channel, party and contact may be left out.
     attempt = Attempt(at="2026-11-23T21:30:00+08:00", channel="call", party="third_party", relation="sibling",
                       contact="+86-21-5555-0101", facts={"recorded": True, "dedicated_line": True})
     history = [
         HistoryEntry(at="2026-11-23T20:40:00+08:00", channel="call", party="third_party",
                      contact="+86-21-5555-0101", outcome="no_answer"),
-        HistoryEntry(at=datetime(2026, 11, 23, 12, 45, tzinfo=timezone.utc), channel="call", party="third_party",
+        # A history entry needs only at and channel (here, the party is not known).
+        HistoryEntry(at=datetime(2026, 11, 23, 12, 45, tzinfo=timezone.utc), channel="call",
                      contact="+86-21-5555-0101", outcome="busy"),
     ]
     decision = policy.check_attempt(attempt, history)
@@ -37,8 +38,7 @@ def main() -> None:
     entries: list[HistoryEntryDict] = [
         {"at": "2026-11-23T20:40:00+08:00", "channel": "call", "party": "third_party",
          "contact": "+86-21-5555-0101", "outcome": "no_answer"},
-        {"at": "2026-11-23T12:45:00Z", "channel": "call", "party": "third_party",
-         "contact": "+86-21-5555-0101", "outcome": "busy"},
+        {"at": "2026-11-23T12:45:00Z", "channel": "call", "contact": "+86-21-5555-0101", "outcome": "busy"},
     ]
     assert policy.check_attempt(as_dict, entries).to_dict() == decision.to_dict()
 

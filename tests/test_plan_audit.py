@@ -245,7 +245,9 @@ def test_plan_blames_the_history_file_and_its_row(capsys, tmp_path) -> None:
     for text, message in cases:
         (tmp_path / "calls.csv").write_text(text, encoding="utf-8")
         code, _, err = _plan(capsys, "--history", str(tmp_path / "calls.csv"), "--attempts", str(planned))
-        assert code == 2 and f"{tmp_path / message}" in err and err.count("\n") == 1, err
+        lines = err.splitlines()
+        assert code == 2 and f"{tmp_path / message}" in lines[0] and len(lines) == 2, err
+        assert lines[1] == f"collectguard: 1 problem in {tmp_path / 'calls.csv'}: nothing planned"
         assert "planned.jsonl" not in err
     history = tmp_path / "calls.jsonl"
     history.write_text(json.dumps(entry("2026-11-23T09:00:00+08:00", party="debtor")) + "\n"
@@ -280,6 +282,100 @@ def test_plan_places_an_unreadable_planned_attempt(capsys, tmp_path) -> None:
     planned.write_text(json.dumps(call("2026-11-23T10:00:00+08:00", outcome="no_answer")) + "\n")
     code, _, err = _plan(capsys, "--attempts", str(planned))
     assert code == 2 and f"{planned}:1: attempt.outcome: unknown field" in err
+
+
+def test_plan_reports_every_bad_record_of_both_files_and_plans_nothing(capsys, tmp_path) -> None:
+    history = tmp_path / "calls.csv"
+    history.write_text("at,channel,party,relation,contact,outcome,facts.recorded,facts.dedicated_line\n"
+                       "2026-11-23T09:00:00+08:00,call,debtor,,1,answerd,true,true\n"
+                       "2026-11-23T09:05:00+08:00,call,debtor,,1,no_answer,true,true\n"
+                       "2026-11-23T09:10:00,call,debtor,,1,no_answer,true,true\n"
+                       "2026-11-23T09:20:00+08:00,call,debtor\n"
+                       "2026-11-23T09:30:00+08:00,cal,debtor,,1,no_answer,true,true\n"
+                       "2026-11-23T09:40:00+08:00,call,debtor,,1,no_answer,yes,true\n", encoding="utf-8")
+    planned = tmp_path / "planned.jsonl"
+    planned.write_text("\n".join([
+        json.dumps(call("2026-11-23T10:00:00+08:00")),
+        json.dumps(call("2026-11-23T10:10:00")),
+        "{bad",
+        json.dumps(call("2026-11-23T09:50:00+08:00", outcome="no_answer")),
+        json.dumps(call("2026-11-23T09:40:00+08:00", facts={"recorded": "yes"})),
+        json.dumps(call("2026-11-23T09:30:00+08:00", channel="fax"))]) + "\n", encoding="utf-8")
+    code, rows, err = _plan(capsys, "--history", str(history), "--attempts", str(planned))
+    assert code == 2 and rows == []  # nothing planned, no summary
+    h, p = str(history), str(planned)
+    assert err.splitlines() == [
+        f"collectguard: {h}:2: history.outcome: unknown outcome 'answerd' (use one of: answered, busy, failed, "
+        "no_answer, refused, voicemail)",
+        f"collectguard: {h}:4: history.at: '2026-11-23T09:10:00' has no UTC offset; a naive time is ambiguous "
+        "(add the offset, e.g. +08:00 or Z)",
+        f"collectguard: {h}:5: 3 cells, but the header names 8 columns",
+        f"collectguard: {h}:6: history.channel: unknown channel 'cal' (use one of: call, email, letter, sms, visit)",
+        f"collectguard: {h}:7: history.facts.recorded: expected true or false, got the string 'yes' (declared "
+        "boolean: the call is recorded in full)",
+        f"collectguard: {p}:2: attempt.at: '2026-11-23T10:10:00' has no UTC offset; a naive time is ambiguous "
+        "(add the offset, e.g. +08:00 or Z)",
+        f"collectguard: {p}:3:2: not valid JSON: Expecting property name enclosed in double quotes",
+        f"collectguard: {p}:4: attempt.outcome: unknown field (allowed: account, at, channel, client, contact, "
+        "facts, party, party_id, region, relation, timezone)",
+        f"collectguard: {p}:5: attempt.facts.recorded: expected true or false, got the string 'yes' (declared "
+        "boolean: the call is recorded in full)",
+        f"collectguard: {p}:6: attempt.channel: unknown channel 'fax' (use one of: call, email, letter, sms, visit)",
+        f"collectguard: 10 problems in {h}, {p}: nothing planned"]
+
+
+def test_plan_blames_a_history_entry_a_cap_refuses_on_the_history_file(capsys, tmp_path) -> None:
+    # us-reg-f counts calls by party_id and account: a history call without party_id is
+    # found when a cap counts it, while a planned attempt is checked, and is blamed on
+    # the history's own row, once however many attempts meet it.
+    base = {"channel": "call", "party": "debtor", "contact": "1", "account": "A", "region": "US-NY",
+            "timezone": "America/New_York"}
+    history = tmp_path / "calls.jsonl"
+    history.write_text(json.dumps({**base, "at": "2026-11-23T09:00:00-05:00", "party_id": "P", "outcome": "busy"})
+                       + "\n" + json.dumps({**base, "at": "2026-11-23T10:00:00-05:00", "outcome": "no_answer"})
+                       + "\n", encoding="utf-8")
+    planned = tmp_path / "planned.json"
+    planned.write_text(json.dumps([{**base, "at": f"2026-11-23T{h}:00:00-05:00", "party_id": "P"} for h in (11, 12)]),
+                       encoding="utf-8")
+    code = main(["plan", "--policy", "us-reg-f", "--history", str(history), "--attempts", str(planned)])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.splitlines() == [
+        f"collectguard: {history}:2: history.party_id: missing; rule 'seven-calls-in-seven-days' counts history "
+        "by party_id, so every entry it would count needs it",
+        f"collectguard: 1 problem in {history}: nothing planned"]
+    # A fact of the wrong type in the history: its row, before any attempt is checked.
+    history.write_text(json.dumps({**base, "at": "2026-11-23T09:00:00-05:00", "party_id": "P",
+                                   "facts": {"direct_prior_consent": "yes"}}) + "\n", encoding="utf-8")
+    code = main(["plan", "--policy", "us-reg-f", "--history", str(history), "--attempts", str(planned)])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.startswith(f"collectguard: {history}:1: history.facts.direct_prior_consent: expected "
+                                        "true or false, got the string 'yes'")
+
+
+def test_plan_reports_a_file_it_cannot_read_and_checks_the_other(capsys, tmp_path) -> None:
+    history = tmp_path / "calls.csv"
+    history.write_text("at,channel,note\n", encoding="utf-8")
+    planned = tmp_path / "planned.jsonl"
+    planned.write_text(json.dumps(call("2026-11-23T10:00:00")) + "\n", encoding="utf-8")
+    code, rows, err = _plan(capsys, "--history", str(history), "--attempts", str(planned))
+    lines = err.splitlines()
+    assert code == 2 and rows == [] and len(lines) == 3
+    assert lines[0].startswith(f"collectguard: {history}:1: unknown column 'note'")
+    assert lines[1].startswith(f"collectguard: {planned}:1: attempt.at: '2026-11-23T10:00:00' has no UTC offset")
+    code, rows, err = _plan(capsys, "--history", str(tmp_path / "none.csv"), "--attempts", str(EXAMPLE))
+    assert code == 2 and err.splitlines() == [f"collectguard: {tmp_path / 'none.csv'}: No such file or directory",
+                                              f"collectguard: 1 problem in {tmp_path / 'none.csv'}: nothing planned"]
+
+
+def test_the_library_plan_raises_the_first_bad_attempt_or_collects_them(pack) -> None:
+    planned = [("p1", call("2026-11-23T10:00:00+08:00")), ("p2", call("2026-11-23T10:10:00")),
+               ("p3", call("2026-11-23T09:00:00+08:00", channel="fax"))]
+    with pytest.raises(collectguard.InputError, match="^p2: attempt.at: "):
+        list(plan(pack, [], planned))
+    errors: list[str] = []
+    rows = list(plan(pack, [], planned, errors=errors))
+    assert [r["where"] for r in rows] == ["p1"]
+    assert [e.split(":")[0] for e in errors] == ["p2", "p3"]
 
 
 def test_audit_reads_a_json_array_too(capsys, tmp_path) -> None:

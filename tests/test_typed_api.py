@@ -48,6 +48,36 @@ def test_a_model_takes_at_as_text_and_leaves_optional_fields_out(pack) -> None:
     assert NoteContext(party="debtor").relation is None
 
 
+def test_a_history_entry_needs_only_at_and_channel_as_the_dict_form(pack) -> None:
+    # The dict form counts an entry that does not say its party; so does the model.
+    dicts = [{"at": "2026-11-23T21:00:00+08:00", "channel": "call", "contact": NUMBER, "outcome": "no_answer"},
+             {"at": "2026-11-23T21:10:00+08:00", "channel": "call", "contact": NUMBER}]
+    models = [HistoryEntry(**d) for d in dicts]  # type: ignore[arg-type]
+    assert models[0].party is None and models[1].outcome is None
+    attempt = call("2026-11-23T21:30:00+08:00")
+    by_dicts, by_models = pack.check_attempt(attempt, dicts), pack.check_attempt(attempt, models)
+    assert by_models.to_dict() == by_dicts.to_dict() and by_models.denied_by == ["third-party-hourly-cap"]
+    # Without the field a cap counts by, both forms are refused alike when the cap would count it.
+    bare = {"at": "2026-11-23T21:00:00+08:00", "channel": "call", "outcome": "no_answer"}
+    messages = []
+    for history in ([bare], [HistoryEntry(**bare)]):  # type: ignore[arg-type]
+        with pytest.raises(InputError) as exc:
+            pack.check_attempt(attempt, history)
+        messages.append(str(exc.value))
+    assert messages[0] == messages[1] and messages[0].startswith("history[0].contact: missing; rule ")
+    assert set(collectguard.HistoryEntryDict.__required_keys__) == {"at", "channel"}
+
+
+def test_a_note_without_a_context_is_an_input_error_saying_what_to_pass(pack) -> None:
+    for context in (None, {}):
+        with pytest.raises(InputError) as exc:
+            pack.check_note("您好，请尽快还款", context)
+        assert not isinstance(exc.value, ValidationError) and "\n" not in str(exc.value)
+        assert str(exc.value).startswith("context: missing" if context is None else "context.party: missing party")
+    with pytest.raises(InputError, match=r'^context: missing: .*\{"party": "debtor"\}'):
+        pack.check_note("您好，请尽快还款")
+
+
 @pytest.mark.parametrize("build, message", [
     (lambda: Attempt(at="2026-11-23T21:30:00", channel="call", party="debtor", contact="x"),
      "Attempt.at: '2026-11-23T21:30:00' has no UTC offset"),
@@ -65,6 +95,15 @@ def test_a_model_takes_at_as_text_and_leaves_optional_fields_out(pack) -> None:
     (lambda: HistoryEntry(at="2026-11-23T21:30:00Z", channel="call", party="debtor", contact="x", outcome="answerd"),  # type: ignore[arg-type]
      "HistoryEntry.outcome: unknown outcome 'answerd'"),
     (lambda: HistoryEntry(at="2026-11-23T21:30", channel="call", party="debtor", contact="x"), "HistoryEntry.at:"),
+    (lambda: HistoryEntry(at="2026-11-23T21:30:00", channel="call"), "HistoryEntry.at: '2026-11-23T21:30:00' has no "
+     "UTC offset"),
+    (lambda: HistoryEntry(at="2026-11-23T21:30:00Z"), "HistoryEntry.channel: missing channel"),  # type: ignore[call-arg]
+    (lambda: HistoryEntry(at="2026-11-23T21:30:00Z", channel="call", party="boss"),  # type: ignore[arg-type]
+     "HistoryEntry.party: unknown party 'boss'"),
+    (lambda: HistoryEntry(at="2026-11-23T21:30:00Z", channel="call", contact=""), "HistoryEntry.contact: expected"),
+    (lambda: HistoryEntry(at="2026-11-23T21:30:00Z", channel="call", timezone="EST"), "HistoryEntry.timezone:"),
+    (lambda: HistoryEntry(at="2026-11-23T21:30:00Z", channel="call", relation="cousin"),  # type: ignore[arg-type]
+     "HistoryEntry.relation: unknown relation 'cousin'"),
     (lambda: NoteContext(), "NoteContext.party: missing party"),  # type: ignore[call-arg]
     (lambda: NoteContext(party="debtor", relation="cousin"), "NoteContext.relation: unknown relation 'cousin'"),  # type: ignore[arg-type]
     (lambda: Attempt.model_validate({"at": "2026-11-23T21:30:00", "channel": "call", "party": "debtor", "contact": "x"}),

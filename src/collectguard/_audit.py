@@ -75,34 +75,25 @@ class LogOrderError(InputError):
     """The log is further out of time order than the re-ordering window allows."""
 
 
-def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: AuditSummary,
-          reorder: int = 10_000, progress: Any = None) -> Iterator[dict[str, Any]]:
-    """Violations, one per broken record, in time order; ``summary`` is filled as it goes.
-
-    A record that cannot be judged (unreadable, a field refused) is yielded as
-    ``{"where": ..., "error": ...}`` and counted in ``summary.refused``; the audit goes on,
-    and a caller reports the run as incomplete."""
-    reach = policy.max_reach() + timedelta(days=2)
-    session = policy.session()
-    session.wheres = []  # the log position of each recorded contact, for evidence
-    # Records waiting to be judged, kept in (instant, log order). Logs come nearly sorted,
-    # so a record almost always goes on the end and the oldest leaves from the front:
-    # two O(1) steps where a heap would pay log(window) comparisons of instants each way.
+def in_time_order(records: Iterable[tuple[str, Any]], reorder: int = 10_000
+                  ) -> Iterator[tuple[str, Any, datetime | None, str | None]]:
+    """A log's records in time order: ``(where, record, at, None)``, or ``(where, None,
+    None, error)`` for a record that could not be read or has no readable ``at`` (yielded
+    at once, in log order). Records are re-ordered within a window of ``reorder``; one
+    earlier than a record already released is a :class:`LogOrderError`."""
+    # Records waiting, kept in (instant, log order). Logs come nearly sorted, so a record
+    # almost always goes on the end and the oldest leaves from the front: two O(1) steps
+    # where a heap would pay log(window) comparisons of instants each way.
     window: deque[tuple[datetime, int, str, dict[str, Any]]] = deque()
     released: datetime | None = None
-    since_compaction = 0
     for number, (where, record) in enumerate(records):
         if isinstance(record, str):  # a BadRecord from the reader: its message says where
-            summary.records += 1
-            summary.refused += 1
-            yield {"where": where, "error": str(record)}
+            yield where, None, None, str(record)
             continue
         try:
             at = _at(record, where)
         except InputError as exc:
-            summary.records += 1
-            summary.refused += 1
-            yield {"where": where, "error": str(exc)}
+            yield where, None, None, str(exc)
             continue
         if released is not None and at < released:
             raise LogOrderError(f"{where}: this record is earlier than records already audited, beyond "
@@ -116,22 +107,39 @@ def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: A
         if len(window) > reorder:
             at, _, w, r = window.popleft()
             released = at
-            violation = _judged(policy, session, w, r, at, summary)
-            if violation is not None:
-                yield violation
-            since_compaction += 1
-            if progress is not None and summary.records % 10_000 == 0:
-                progress(summary.records)
-        if since_compaction >= _COMPACT_EVERY and released is not None:
-            session.forget(released - reach)
-            since_compaction = 0
+            yield w, r, at, None
     while window:
         at, _, w, r = window.popleft()
-        violation = _judged(policy, session, w, r, at, summary)
+        yield w, r, at, None
+
+
+def audit(policy: Any, records: Iterable[tuple[str, dict[str, Any]]], summary: AuditSummary,
+          reorder: int = 10_000, progress: Any = None) -> Iterator[dict[str, Any]]:
+    """Violations, one per broken record, in time order; ``summary`` is filled as it goes.
+
+    A record that cannot be judged (unreadable, a field refused) is yielded as
+    ``{"where": ..., "error": ...}`` and counted in ``summary.refused``; the audit goes on,
+    and a caller reports the run as incomplete."""
+    reach = policy.max_reach() + timedelta(days=2)
+    session = policy.session()
+    session.wheres = []  # the log position of each recorded contact, for evidence
+    since_compaction = 0
+    for where, record, at, error in in_time_order(records, reorder):
+        if error is not None:
+            summary.records += 1
+            summary.refused += 1
+            yield {"where": where, "error": error}
+            continue
+        assert at is not None
+        violation = _judged(policy, session, where, record, at, summary)
         if violation is not None:
             yield violation
+        since_compaction += 1
         if progress is not None and summary.records % 10_000 == 0:
             progress(summary.records)
+        if since_compaction >= _COMPACT_EVERY:
+            session.forget(at - reach)
+            since_compaction = 0
 
 
 def _at(record: dict[str, Any], where: str) -> datetime:
@@ -156,12 +164,20 @@ def _judged(policy: Any, session: Any, where: str, record: dict[str, Any], at: d
 _MISSING_ONE = ("channel", "party", "contact")
 
 
-def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
-           summary: AuditSummary) -> dict[str, Any] | None:
-    """The violation of one record, or None when it broke nothing (warnings count too)."""
-    summary.records += 1
-    reasons = []
-    zones = None
+@dataclass
+class LogRecord:
+    """One log record read for replay: what is judged, what is recorded, what is a note."""
+
+    attempt: dict[str, Any] | None  # the attempt to judge and record; None: a note only
+    inbound: bool                   # the person's own contact: recorded, not judged
+    entry: dict[str, Any] | None    # the contact as recorded (its outcome, no None values)
+    text: str | None
+    context: dict[str, Any]         # the note's context
+
+
+def read_log_record(record: dict[str, Any], where: str, at: datetime) -> LogRecord:
+    """A log record checked for its fields and split into attempt, contact and note;
+    InputError naming ``where`` for a field a log does not have or a value refused."""
     if not _LOGGED.issuperset(record):
         unknown = sorted(str(k) for k in record if k not in _LOGGED)[0]
         close = get_close_matches(unknown, sorted(_LOGGED), n=1)
@@ -175,43 +191,59 @@ def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: da
         attempt.pop(name, None)
     attempt["at"] = at  # the instant read once to order the log; the record keeps its text
     has_attempt = "channel" in attempt and "party" in attempt and "contact" in attempt
+    text = record.get("text") or None
     if not has_attempt:
         # A text with its party alone is a note; a channel or contact says it is an attempt.
         given = [name for name in ("channel", "contact") if attempt.get(name) is not None]
-        if given or not record.get("text"):
+        if given or not text:
             missing = [name for name in _MISSING_ONE if attempt.get(name) is None]
             raise InputError(f"{where}: missing {', '.join(missing)}: a record is an attempt (channel, party, "
                              "contact) or a text with its party, or both")
+    context = {k: record[k] for k in _CONTEXT if k in record}
+    if not has_attempt:
+        return LogRecord(None, False, None, text, context)
+    entry = dict(attempt)
     try:
-        if has_attempt:
-            inbound = record.get("direction") == "inbound"  # the person's own contact: not the collector's attempt
-            if not inbound:
+        outcome = record.get("outcome")
+        if outcome is not None:
+            if type(outcome) is not str or outcome not in OUTCOME_SET:  # refused here, not when counted
+                _choice(outcome, OUTCOME_SET, "outcome", "outcome")
+            entry["outcome"] = outcome
+        for name, allowed in (("direction", DIRECTION_SET), ("reached", REACHED_SET)):
+            value = record.get(name)
+            if value is not None:
+                entry[name] = _choice(value, allowed, name, name)
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    if None in entry.values():  # a null in JSON: the field is absent
+        entry = {k: v for k, v in entry.items() if v is not None}
+    return LogRecord(attempt, record.get("direction") == "inbound", entry, text, context)
+
+
+def _judge(policy: Any, session: Any, where: str, record: dict[str, Any], at: datetime,
+           summary: AuditSummary) -> dict[str, Any] | None:
+    """The violation of one record, or None when it broke nothing (warnings count too)."""
+    summary.records += 1
+    reasons = []
+    zones = None
+    read = read_log_record(record, where, at)
+    try:
+        if read.attempt is not None:
+            if not read.inbound:  # an inbound contact is the person's own, not the collector's attempt
                 summary.attempts += 1
-            decision = session._judge(attempt) if not inbound else None
-            if decision is not None and decision.reasons:
-                zones = decision.zones  # a record without timezone: the pack's candidate zones
-            for reason in decision.reasons if decision is not None else ():
-                item = {"kind": "attempt", **reason.to_dict()}
-                if "counted" in item["evidence"]:  # history positions, as places in the log
-                    base = session._history.base
-                    item["evidence"]["counted"] = [session.wheres[i - base] for i in item["evidence"]["counted"]]
-                reasons.append(item)
-            outcome = record.get("outcome")
-            if outcome is not None:
-                if type(outcome) is not str or outcome not in OUTCOME_SET:  # refused here, not when counted
-                    _choice(outcome, OUTCOME_SET, "outcome", "outcome")
-                attempt["outcome"] = outcome
-            for name, allowed in (("direction", DIRECTION_SET), ("reached", REACHED_SET)):
-                value = record.get(name)
-                if value is not None:
-                    attempt[name] = _choice(value, allowed, name, name)
-            if None in attempt.values():  # a null in JSON: the field is absent
-                attempt = {k: v for k, v in attempt.items() if v is not None}
-            session._record_own(attempt, where)
-        if record.get("text"):
+                decision = session._judge(read.attempt)
+                if decision.reasons:
+                    zones = decision.zones  # a record without timezone: the pack's candidate zones
+                for reason in decision.reasons:
+                    item = {"kind": "attempt", **reason.to_dict()}
+                    if "counted" in item["evidence"]:  # history positions, as places in the log
+                        base = session._history.base
+                        item["evidence"]["counted"] = [session.wheres[i - base] for i in item["evidence"]["counted"]]
+                    reasons.append(item)
+            session._record_own(read.entry, where)
+        if read.text:
             summary.texts += 1
-            context = {k: record[k] for k in _CONTEXT if k in record}
-            note = policy.check_note(record["text"], context)
+            note = policy.check_note(read.text, read.context)
             reasons += [{"kind": "text", **r.to_dict()} for r in note.reasons]
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None

@@ -244,6 +244,23 @@ def check_history_entry(data: Mapping[str, Any], index: int = 0, where: str | No
         raise InputError(f"{where}.facts: expected an object of the contact's facts")
 
 
+def check_history_fields(value: Any, where: str) -> None:
+    """Every field of one history entry, as a model built from it checks them: the fields a
+    cap reads (``check_history_entry``), its time, and the attempt's fields it gives."""
+    data = _as_mapping(value, where, "an object with at and channel")
+    check_history_entry(data, where=where)
+    read_time(data.get("at"), f"{where}.at")
+    contact = data.get("contact")
+    if contact is not None and (not isinstance(contact, str) or not contact):
+        raise InputError(f"{where}.contact: expected the number or address contacted, got {contact!r}")
+    relation = data.get("relation")
+    if relation is not None:
+        _choice(relation, _RELATIONS, f"{where}.relation", "relation")
+    for name in ("account", "party_id", "client", "region"):
+        _optional_text(data.get(name), f"{where}.{name}")
+    read_zones(data.get("timezone"), (), f"{where}.timezone")
+
+
 def read_context(value: Any, where: str = "context") -> NoteSubject:
     if value is None:
         raise InputError(f"{where}: missing: a note is judged for the party it is said to; give a context "

@@ -159,8 +159,10 @@ def _csv(name: str) -> Iterator[tuple[str, Any]]:
         try:
             yield from _rows(name, reader)
         except csv.Error as exc:
-            raise InputError(f"{name}:{reader.line_num}: not readable as CSV ({exc}); check the quotes "
-                             "on this line") from None
+            # The reader counts a row's lines once it is read: a row it cannot read starts
+            # on the line after the last one counted.
+            raise InputError(f"{name}:{reader.line_num + 1}: not readable as CSV ({exc}); check the quotes "
+                             "of the row on this line") from None
         except UnicodeDecodeError as exc:
             after = f" after line {reader.line_num}" if reader.line_num else ""
             raise InputError(f"{name}: not UTF-8 text{after} (byte 0x{exc.object[exc.start]:02x}); "

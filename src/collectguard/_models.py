@@ -46,9 +46,26 @@ class AttemptDict(_AttemptKeys, total=False):
     facts: Mapping[str, Any]
 
 
-class HistoryEntryDict(AttemptDict, total=False):
-    """A contact that took place, as a dict: the fields of :class:`HistoryEntry`."""
+class _HistoryEntryKeys(TypedDict):
+    at: Union[str, datetime]
+    channel: Channel
 
+
+class HistoryEntryDict(_HistoryEntryKeys, total=False):
+    """A contact that took place, as a dict: the fields of :class:`HistoryEntry`. Only
+    ``at`` and ``channel`` are required: a cap counts an entry that does not say its party
+    wherever any party would count, and refuses an entry without the field it counts by
+    (``contact``, ``account``, ``party_id``) when it would count it."""
+
+    party: Union[Party, None]
+    relation: Union[Relation, None]
+    contact: Union[str, None]
+    account: Union[str, None]
+    party_id: Union[str, None]
+    client: Union[str, None]
+    region: Union[str, None]
+    timezone: Union[str, list[str], None]
+    facts: Mapping[str, Any]
     outcome: Union[Outcome, None]
     direction: Union[Direction, None]
     reached: Union[Reached, None]
@@ -129,14 +146,15 @@ def _aware(value: Any) -> Any:
     return value
 
 
-class Attempt(_Checked):
-    """A proposed contact: who is reached, how, when, and the case facts that matter."""
+_AT = "when the contact would happen: ISO 8601 with a UTC offset"
 
-    at: AwareDatetime = Field(description="when the contact would happen: ISO 8601 with a UTC offset")
+
+class _Contact(_Checked):
+    """The fields an attempt and a history entry take alike."""
+
+    at: AwareDatetime = Field(description=_AT)
     channel: Channel = Field(description="how the party is reached")
-    party: Party = Field(description="the debtor, or a third party (relative, colleague, ...)")
     relation: Union[Relation, None] = Field(None, description="a third party's relation to the debtor")
-    contact: str = Field(min_length=1, description="the number or address dialled: the counting key of caps")
     account: Union[str, None] = Field(None, description="the debt or account the contact is about")
     party_id: Union[str, None] = Field(None, description="the person reached, across all their numbers")
     client: Union[str, None] = Field(None, description="the commissioning creditor; selects its overlay")
@@ -154,6 +172,13 @@ class Attempt(_Checked):
     def _read_at(cls, value: Any) -> Any:
         return _aware(value)
 
+
+class Attempt(_Contact):
+    """A proposed contact: who is reached, how, when, and the case facts that matter."""
+
+    party: Party = Field(description="the debtor, or a third party (relative, colleague, ...)")
+    contact: str = Field(min_length=1, description="the number or address dialled: the counting key of caps")
+
     @classmethod
     def _check(cls, data: Mapping[str, Any]) -> None:
         from ._clock import UTC
@@ -169,26 +194,17 @@ class Attempt(_Checked):
                      facts: Union[Mapping[str, Any], None] = None) -> None: ...
 
 
-class HistoryEntry(Attempt):
-    """A contact that took place, with its outcome (absent: unknown, counted conservatively)."""
+class HistoryEntry(_Contact):
+    """A contact that took place, with its outcome (absent: unknown, counted conservatively).
 
-    @classmethod
-    def _check(cls, data: Mapping[str, Any]) -> None:
-        from ._clock import UTC
-        from ._input import check_history_entry, read_attempt
+    Only ``at`` and ``channel`` are required, as in the dict form: an entry that does not
+    say its party is counted wherever any party would be, and one without the field a cap
+    counts by (``contact``, ``account``, ``party_id``) is refused when that cap would
+    count it."""
 
-        read_attempt({k: v for k, v in data.items() if k not in ("outcome", "direction", "reached")}, (UTC,),
-                     where=cls.__name__)
-        check_history_entry(data, where=cls.__name__)
-
-    if TYPE_CHECKING:
-        def __init__(self, *, at: Union[str, datetime], channel: Channel, party: Party, contact: str,
-                     relation: Union[Relation, None] = None, account: Union[str, None] = None,
-                     party_id: Union[str, None] = None, client: Union[str, None] = None,
-                     region: Union[str, None] = None, timezone: Union[str, list[str], None] = None,
-                     facts: Union[Mapping[str, Any], None] = None, outcome: Union[Outcome, None] = None,
-                     direction: Union[Direction, None] = None, reached: Union[Reached, None] = None) -> None: ...
-
+    party: Union[Party, None] = Field(None, description="the debtor, or a third party; absent: unknown, "
+                                      "counted wherever either would be")
+    contact: Union[str, None] = Field(None, min_length=1, description="the number or address dialled")
     outcome: Union[Outcome, None] = Field(None, description="what happened; absent when unknown")
     direction: Union[Direction, None] = Field(
         None, description="outbound: the collector placed it; inbound: the person contacted the collector; "
@@ -196,6 +212,21 @@ class HistoryEntry(Attempt):
     reached: Union[Reached, None] = Field(
         None, description="whom it reached: the person it was for, someone_else, or a machine; absent: "
                           "unknown, counted wherever any of them would be")
+
+    @classmethod
+    def _check(cls, data: Mapping[str, Any]) -> None:
+        from ._input import check_history_fields
+
+        check_history_fields(data, where=cls.__name__)
+
+    if TYPE_CHECKING:
+        def __init__(self, *, at: Union[str, datetime], channel: Channel, party: Union[Party, None] = None,
+                     contact: Union[str, None] = None, relation: Union[Relation, None] = None,
+                     account: Union[str, None] = None, party_id: Union[str, None] = None,
+                     client: Union[str, None] = None, region: Union[str, None] = None,
+                     timezone: Union[str, list[str], None] = None, facts: Union[Mapping[str, Any], None] = None,
+                     outcome: Union[Outcome, None] = None, direction: Union[Direction, None] = None,
+                     reached: Union[Reached, None] = None) -> None: ...
 
 
 class NoteContext(_Checked):

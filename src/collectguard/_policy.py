@@ -344,7 +344,10 @@ class Policy:
         """Judge a text said or written to a party (script, SMS, letter, call summary).
 
         ``context``: a :class:`NoteContext` or dict with party, relation, channel, client
-        and facts. Each reason's evidence carries ``spans``: offsets into ``text``.
+        and facts. It is required: a note is judged for the party it is said to, and
+        without a context (or without its ``party``) the check is an :class:`InputError`
+        saying what to pass; no party is assumed. Each reason's evidence carries
+        ``spans``: offsets into ``text``.
         """
         if not isinstance(text, str):
             raise InputError(f"text: expected a string, got {type(text).__name__}")

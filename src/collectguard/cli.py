@@ -21,7 +21,7 @@ EXIT_OK, EXIT_DENIED, EXIT_BAD_INPUT = 0, 1, 2
 
 # Further subcommands, one module each in collectguard/_commands/ with a
 # ``register(subparsers)`` that adds its parser and sets ``run``.
-COMMAND_MODULES: tuple[str, ...] = ("lint", "test", "plan", "audit", "packs", "show", "serve")
+COMMAND_MODULES: tuple[str, ...] = ("lint", "test", "plan", "audit", "diff", "packs", "show", "serve")
 
 
 class _Parser(argparse.ArgumentParser):
