@@ -243,6 +243,42 @@ def bench_zones(results: dict) -> None:
         print(f"{label:>36} {str(allowed):>8} {alone * 1e6:>11.1f} {counted * 1e6:>8.1f}")
 
 
+def bench_jurisdictions(results: dict) -> None:
+    section("jurisdiction packs: us-reg-f, the us-ma layer on it, cn-cba-2026, a month of history (µs)")
+    reg_f = collectguard.load_policy(ROOT / "rules" / "us-reg-f.yaml")
+    ma = collectguard.load_policy(ROOT / "rules" / "us-ma.yaml")
+    cba = collectguard.load_policy(ROOT / "rules" / "cn-cba-2026.yaml")
+    call = {"at": "2026-06-10T19:00:00-04:00", "channel": "call", "party": "debtor", "contact": "+1-617-555-0100",
+            "party_id": "c1", "account": "a1", "timezone": "America/New_York", "region": "US-MA",
+            "facts": {"contact_type": "personal"}}
+    # A month of the debtor's calls and texts, both ways, to numbers of each kind, two of them
+    # at the debtor's request: the state's caps read direction and the entries' own facts.
+    kinds = ("personal", "workplace", "personal", "other")
+    month = []
+    for day in range(30):
+        when = datetime(2026, 5, 11, 14, tzinfo=timezone.utc) + timedelta(days=day)
+        month.append({**call, "at": when.isoformat(), "channel": "sms" if day % 5 == 0 else "call",
+                      "direction": "inbound" if day % 4 == 0 else "outbound", "outcome": "no_answer",
+                      "facts": {"contact_type": kinds[day % 4], "at_consumer_request": day in (3, 17)}})
+    quiet = [e for e in month if e["at"] < "2026-06-03"]  # nothing in the last week: the state's caps allow
+    shanghai = {"at": "2026-11-23T15:00:00+08:00", "channel": "call", "party": "debtor", "contact": "+86-138-0000-0001"}
+    day = [{**shanghai, "at": f"2026-11-23T{h:02d}:00:00+08:00", "direction": "outbound", "outcome": "no_answer"}
+           for h in range(8, 14)]
+    rows = (("us-reg-f, US-MA call", reg_f, call, quiet),
+            ("us-ma, US-MA call (allowed)", ma, call, quiet),
+            ("us-ma, US-MA workplace call (denied)", ma, {**call, "facts": {"contact_type": "workplace"}}, month),
+            ("us-ma, US-NY call", ma, {**call, "region": "US-NY"}, quiet),
+            ("cn-cba-2026, 7th attempt (warned)", cba, shanghai, day))
+    print(f"{'attempt':>40} {'allowed':>8} {'no history':>11} {'history':>8}")
+    for label, policy, attempt, history in rows:
+        allowed = policy.check_attempt(attempt, history).allowed
+        alone = best(lambda: policy.check_attempt(attempt).allowed, 5, 2000)
+        counted = best(lambda: policy.check_attempt(attempt, history).allowed, 5, 2000)
+        results[f"jurisdictions_{label}"] = {"alone_us": alone * 1e6, "history_us": counted * 1e6,
+                                             "entries": len(history)}
+        print(f"{label:>40} {str(allowed):>8} {alone * 1e6:>11.1f} {counted * 1e6:>8.1f}")
+
+
 def attempts_stream(n: int, seed: int = 2):
     """n contacts over 30 days on 20,000 numbers, in time order.
 
@@ -342,6 +378,7 @@ def main() -> int:
     bench_checks(policy, sizes, results)
     bench_denied(policy, results)
     bench_zones(results)
+    bench_jurisdictions(results)
     bench_text(policy, results)
     bench_bulk(policy, 1_000_000 if args.full else (20_000 if args.quick else 200_000), results)
     if args.json:

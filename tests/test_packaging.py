@@ -91,6 +91,9 @@ def test_the_wheel_ships_packs_and_schema_and_they_load_outside_the_repo(tmp_pat
         files = set(z.namelist())
         z.extractall(tmp_path / "site")
     assert "collectguard/packs/cn-card-collection.yaml" in files
+    for pack in (ROOT / "rules").glob("*.yaml"):
+        if not pack.name.endswith(".tests.yaml"):
+            assert f"collectguard/packs/{pack.name}" in files
     assert "collectguard/schema/policy.schema.json" in files
     assert "collectguard/packs/cn-card-collection.model.json" in files  # the learned scorer's weights
     assert not any(f.endswith(".tests.yaml") for f in files)
@@ -99,6 +102,7 @@ def test_the_wheel_ships_packs_and_schema_and_they_load_outside_the_repo(tmp_pat
     script = ("import collectguard, json, sys; from collectguard.cli import main; "
               "p = collectguard.load_policy('cn-card-collection'); "
               "p.check_note('你好', {'party': 'debtor', 'channel': 'sms'}); "
+              "ma = collectguard.load_policy('us-ma'); assert [la.id for la in ma.layers] == ['us-reg-f', 'us-ma']; "
               "print(json.dumps([collectguard.__file__, str(p.path)])); sys.exit(main(['packs']))")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     ran = subprocess.run([sys.executable, "-c", script], cwd=outside, env=env, capture_output=True, text=True)

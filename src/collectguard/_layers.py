@@ -16,7 +16,7 @@ Layers load base first. Each file is read and checked on its own, and a problem 
 reported in the file and at the line where it was written; a layer may not redeclare a
 fact or a lexicon differently, add a rule whose id exists, or change a rule that does not.
 The layer's id, version and any top-level setting it gives (timezone, zones, effective,
-limits, undeclared_facts, unlisted_clients, text) replace the base's. The policy's digest covers
+limits, undeclared_facts, unlisted_clients, require_region, text) replace the base's. The policy's digest covers
 every layer, and a decision names each layer with its own id, version and digest.
 """
 
@@ -29,7 +29,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Union
 
-from pydantic import Field, ValidationError
+from pydantic import Field, StrictBool, ValidationError
 
 from ._errors import PolicyError
 from ._facts import FactDecl
@@ -40,7 +40,7 @@ from ._yaml import Document, load
 # Deeper than any real stack (regulation, jurisdiction, client): a longer chain is a mistake.
 MAX_LAYERS = 8
 _SETTINGS = ("title", "description", "timezone", "zones", "effective", "limits", "undeclared_facts", "unlisted_clients",
-             "text")
+             "require_region", "text")
 
 
 class LayerSpec(_Strict):
@@ -58,6 +58,8 @@ class LayerSpec(_Strict):
     limits: Union[Limits, None] = None
     undeclared_facts: Union[str, None] = None
     unlisted_clients: Union[str, None] = None
+    require_region: Union[StrictBool, None] = Field(None, description="true: an attempt or note without the "
+                                                    "recipient's region is refused (a layer of overlays by region)")
     text: Union[TextSettings, None] = None
     changes: dict[str, RulePatch] = Field(default_factory=dict, description="rules of the packs below, "
                                           "changed by id (params merged key by key)")
@@ -199,11 +201,12 @@ def _merge(below: Stack, doc: Document, layer: LayerSpec, text: str) -> Stack:
             theirs[name] = value
             place((table, name), (table, name))
     overlays = data.setdefault("overlays", [])
-    clients = [o.get("client") for o in overlays]
+    selectors = [_selector(o) for o in overlays]
     for j, overlay in enumerate(raw.get("overlays") or []):
-        if overlay.get("client") in clients:
-            line, col = doc.position(("overlays", j, "client"))
-            raise PolicyError(f"overlays[{j}].client: the packs below have an overlay for '{overlay['client']}'",
+        if isinstance(overlay, dict) and _selector(overlay) in selectors:
+            field = "client" if overlay.get("client") is not None else "regions"
+            line, col = doc.position(("overlays", j, field))
+            raise PolicyError(f"overlays[{j}].{field}: the packs below have an overlay for {_label(overlay)}",
                               path=doc.path, line=line, column=col, check="duplicate-id",
                               hint="change it in one file")
         overlays.append(overlay)
@@ -220,6 +223,20 @@ def _merge(below: Stack, doc: Document, layer: LayerSpec, text: str) -> Stack:
     layers = below.layers + [ref]
     whole = "sha256:" + hashlib.sha256("".join(r.digest for r in layers).encode()).hexdigest()[:16]
     return Stack(Document(data=data, path=doc.path, values=values, keys=keys), origins, layers, whole)
+
+
+def _selector(overlay: Any) -> tuple[Any, Any]:
+    """What an overlay applies to: its client and its set of regions."""
+    if not isinstance(overlay, dict):
+        return (None, None)
+    regions = overlay.get("regions")
+    return (overlay.get("client"), frozenset(regions) if isinstance(regions, list) else regions)
+
+
+def _label(overlay: dict[str, Any]) -> str:
+    parts = ([f"client '{overlay['client']}'"] if overlay.get("client") is not None else []) + (
+        [f"regions {', '.join(map(str, overlay['regions']))}"] if isinstance(overlay.get("regions"), list) else [])
+    return " and ".join(parts)
 
 
 def _digest(text: str) -> str:
