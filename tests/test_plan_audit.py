@@ -340,7 +340,7 @@ def test_plan_blames_a_history_entry_a_cap_refuses_on_the_history_file(capsys, t
     code = main(["plan", "--policy", "us-reg-f", "--history", str(history), "--attempts", str(planned)])
     _, err = capsys.readouterr()
     assert code == 2 and err.splitlines() == [
-        f"collectguard: {history}:2: history.party_id: missing; rule 'seven-calls-in-seven-days' counts history "
+        f"collectguard: {history}:2: history.party_id: missing; rule 'call-frequency-7-in-7' counts history "
         "by party_id, so every entry it would count needs it",
         f"collectguard: 1 problem in {history}: nothing planned"]
     # A fact of the wrong type in the history: its row, before any attempt is checked.
