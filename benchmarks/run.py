@@ -89,6 +89,60 @@ def baseline_check(attempt: dict, history: list[dict]) -> tuple[bool, datetime |
     return False, None
 
 
+_FIELDS = frozenset({"at", "channel", "party", "relation", "contact", "account", "party_id", "client",
+                     "timezone", "facts", "region"})
+_ENTRY_FIELDS = frozenset({"at", "channel", "party", "relation", "contact", "account", "party_id", "client",
+                           "timezone", "facts", "region", "outcome", "direction", "reached"})
+_CHANNELS = frozenset({"call", "sms", "email", "letter", "visit"})
+_PARTIES = frozenset({"debtor", "third_party"})
+_RELATIONS = frozenset({"spouse", "parent", "child", "sibling", "relative", "friend", "colleague", "employer",
+                        "neighbour", "roommate", "reference", "other", "unknown"})
+_OUTCOMES = frozenset({"answered", "no_answer", "refused", "busy", "voicemail", "failed"})
+_FACTS = frozenset({"stop_contact", "third_party_objected", "dedicated_line", "recorded", "willing_to_repay",
+                    "criminal_criteria_met"})
+
+
+def baseline_check_strict(attempt: dict, history: list[dict]) -> tuple[bool, datetime | None]:
+    """The same decision written by hand to fail closed as the engine does: every field of
+    the attempt checked for its type and vocabulary, every fact declared and a boolean,
+    every history entry it counts checked before it is counted. ValueError on bad input."""
+    if type(attempt) is not dict or not _FIELDS.issuperset(attempt):
+        raise ValueError("attempt: unknown field")
+    channel, party, contact = attempt.get("channel"), attempt.get("party"), attempt.get("contact")
+    if channel not in _CHANNELS or party not in _PARTIES or type(contact) is not str or not contact:
+        raise ValueError("attempt: channel, party or contact")
+    relation = attempt.get("relation")
+    if relation is not None and relation not in _RELATIONS:
+        raise ValueError("attempt.relation")
+    facts = attempt.get("facts") or {}
+    if type(facts) is not dict or not _FACTS.issuperset(facts):
+        raise ValueError("attempt.facts: undeclared")
+    for value in facts.values():
+        if value is not True and value is not False:
+            raise ValueError("attempt.facts: not a boolean")
+    at = attempt.get("at")
+    if type(at) is not str:
+        raise ValueError("attempt.at")
+    parsed = datetime.fromisoformat(at)
+    if parsed.tzinfo is None or not 1900 <= parsed.year <= 9000:
+        raise ValueError("attempt.at: naive or out of range")
+    if type(history) is not list:
+        raise ValueError("history")
+    if party == "third_party" and channel == "call":
+        for entry in history:
+            if type(entry) is not dict or not _ENTRY_FIELDS.issuperset(entry):
+                raise ValueError("history: unknown field")
+            if type(entry.get("contact")) is not str:
+                raise ValueError("history.contact")
+            if entry["contact"] == contact:
+                outcome = entry.get("outcome")
+                if entry.get("channel") not in _CHANNELS or (outcome is not None and outcome not in _OUTCOMES):
+                    raise ValueError("history: channel or outcome")
+                if type(entry.get("at")) is not str:
+                    raise ValueError("history.at")
+    return baseline_check(attempt, history)
+
+
 def baseline_audit(path: Path) -> tuple[int, int]:
     """A hand-written replay of a log for the pack's attempt rules: (records, broken).
 
@@ -190,25 +244,30 @@ def bench_checks(policy, sizes: list[int], results: dict) -> None:
     section("check_attempt vs a hand-written function, and session.check (µs per decision)")
     print("allowed: the caps do not bind; denied: six unanswered calls today, so the answer also\n"
           "holds next_allowed_at (tomorrow 08:00), which check_attempt searches for when it is read.\n"
-          "check_attempt reads next_allowed_at; 'decision only' does not. Ratio: check_attempt / hand-written.\n")
+          "check_attempt reads next_allowed_at; 'decision only' does not. Ratio: check_attempt / hand-written.\n"
+          "strict: the hand-written function that also fails closed (every attempt field and fact typed,\n"
+          "each counted history entry checked), as the engine does; its ratio: check_attempt / strict.\n")
     print(f"{'history':>8} {'decision':>9} {'hand-written':>13} {'check_attempt':>14} {'ratio':>6} "
-          f"{'decision only':>14} {'session.check':>14}")
+          f"{'strict':>10} {'ratio':>6} {'decision only':>14} {'session.check':>14}")
     for n in sizes:
         for verdict, history in (("allowed", history_of(n)), ("denied", denied_history_of(n))):
             decision = policy.check_attempt(ATTEMPT, history)
             assert (decision.allowed, decision.next_allowed_at) == baseline_check(ATTEMPT, history), n
             assert decision.allowed == (verdict == "allowed"), (n, verdict)
             number = max(20, 20000 // (n + 1))
+            assert baseline_check_strict(ATTEMPT, history) == baseline_check(ATTEMPT, history)
             base = best(lambda: baseline_check(ATTEMPT, history), 5, number)
+            strict = best(lambda: baseline_check_strict(ATTEMPT, history), 5, number)
             ours = best(lambda: policy.check_attempt(ATTEMPT, history).next_allowed_at, 5, number)
             only = best(lambda: policy.check_attempt(ATTEMPT, history).allowed, 5, number)
             session = policy.session(history)
             assert session.check(ATTEMPT) == decision
             sess = best(lambda: session.check(ATTEMPT), 5, 2000)
-            results[f"check_{n}_{verdict}"] = {"baseline_us": base * 1e6, "check_us": ours * 1e6,
+            results[f"check_{n}_{verdict}"] = {"baseline_us": base * 1e6, "strict_baseline_us": strict * 1e6,
+                                               "check_us": ours * 1e6,
                                                "decision_only_us": only * 1e6, "session_us": sess * 1e6}
             print(f"{n:>8} {verdict:>9} {base * 1e6:>13.1f} {ours * 1e6:>14.1f} {ours / base:>6.2f} "
-                  f"{only * 1e6:>14.1f} {sess * 1e6:>14.1f}")
+                  f"{strict * 1e6:>10.1f} {ours / strict:>6.2f} {only * 1e6:>14.1f} {sess * 1e6:>14.1f}")
 
 
 def bench_denied(policy, results: dict) -> None:
