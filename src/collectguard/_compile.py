@@ -25,7 +25,7 @@ from ._decision import Decision, PolicyRef
 from ._errors import PolicyError
 from ._facts import FactReader
 from ._kinds import BY_NAME
-from ._kinds._base import CompileEnv, CountGroup, Needs
+from ._kinds._base import CompileEnv, CountGroup, Needs, next_open_of
 from ._normalize import Layers, fold
 from ._phonetic import Phonetic
 from ._spec import Effective, PolicySpec, RuleBase, patched_rule, rule_error
@@ -50,6 +50,7 @@ class CompiledRule:
     check: Any
     when_test: Any = None
     unless_test: Any = None
+    next_open: Any = None  # the search for the next allowed time asks this (next_open_of)
 
     @property
     def needs(self) -> Needs:
@@ -300,6 +301,7 @@ class _Compiler:
             id=rule.id, kind=kind.name, subject=kind.subject, severity=rule.severity,
             message=rule.message or f"{rule.id}: {kind.summary}", citation=rule.citation,
             when=rule.when, unless=rule.unless, effective=rule.effective, check=check,
+            next_open=next_open_of(check) if kind.subject == "attempt" else None,
             when_test=rule.when.matcher() if rule.when is not None else None,
             unless_test=rule.unless.matcher() if rule.unless is not None else None,
         )

@@ -254,7 +254,7 @@ class Policy:
             # The deny rules that apply, asked again at later instants; None: decide per day.
             # A timeless rule (facts, channel) that did not fire now does not fire later.
             applying = None if route is None else [
-                check for rule, gate, check in route
+                rule.next_open for rule, gate, check in route
                 if rule.severity == "deny" and not rule.needs.timeless and (gate is None or gate(subject))]
             zone0 = subject.zones[0]
 
@@ -289,29 +289,30 @@ class Policy:
         # denies (the rest need not be asked at an instant already ruled out), until none does.
         # ``applying``: the deny rules' checks, when which rules apply cannot change with
         # the day (no rule has effective dates); None: decide per day.
+        # Each rule is asked for the first instant at or after ``at`` it allows (next_open:
+        # no Finding built, and a rule that allows at ``at`` answers ``at`` itself).
         retries = [f.retry_at for f in denying]
+        if None in retries:
+            return None
+        at: datetime = max(retries)  # type: ignore[type-var, assignment]
         subject = ctx.subject
         after = self._in_force_until  # the search only moves later: the start is behind it
         for _ in range(_MAX_HOPS):
-            if None in retries:
-                return None
-            at: datetime = max(retries)  # type: ignore[type-var, assignment]
             if after is not None and at >= after:
                 return None  # the pack is no longer in force
             if applying is None:
                 day = self._day(at) if rs.dated else None
-                checks = [r.check.check for r in rs.attempt if r.severity == "deny" and r.applies(subject, day)]
+                checks = [r.next_open for r in rs.attempt if r.severity == "deny" and r.applies(subject, day)]
             else:
                 checks = applying
-            retries = []
-            for check in checks:
-                finding = check(ctx, at)
-                if finding is not None:
-                    if finding.retry_at is not None and finding.retry_at <= at:
-                        return None  # a rule that cannot say when: no wait is known to help
-                    retries.append(finding.retry_at)
+            for next_open in checks:
+                opens = next_open(ctx, at)
+                if opens is None:
+                    return None  # a rule that cannot say when: no wait is known to help
+                if opens > at:
+                    at = opens
                     break
-            if not retries:
+            else:
                 return at
         return None
 

@@ -132,6 +132,29 @@ class AttemptCheck(Protocol):
     def explain(self, ctx: Any, at: datetime) -> dict[str, Any]:
         """The values this rule compared, for ``--explain``."""
 
+    # Optional: ``next_open(ctx, at)``, the earliest instant at or after ``at`` at which this
+    # rule alone allows the attempt (``at`` itself when it allows it there), or None when no
+    # wait helps. The search for the next allowed time asks it instead of ``check``, so a
+    # kind that can answer without building a Finding makes the search cheaper; without it
+    # the engine asks ``check`` and the finding's ``retry_at`` (see :func:`next_open_of`).
+
+
+def next_open_of(check: Any) -> Callable[[Any, datetime], datetime | None]:
+    """A compiled attempt check's ``next_open``, or one made from its ``check``."""
+    found = getattr(check, "next_open", None)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    judge = check.check
+
+    def next_open(ctx: Any, at: datetime) -> datetime | None:
+        finding = judge(ctx, at)
+        if finding is None:
+            return at
+        retry = finding.retry_at
+        return retry if retry is not None and retry > at else None  # not later: no wait helps
+
+    return next_open
+
 
 class TextCheck(Protocol):
     def check(self, note: Any) -> Finding | None:

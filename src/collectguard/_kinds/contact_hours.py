@@ -178,6 +178,17 @@ class ContactHours:
             "allowed_window": window.label,
         })), retry_at=lambda: self._retry(window, zones, at))
 
+    def next_open(self, ctx: Any, at: datetime) -> datetime | None:
+        """The first instant at or after ``at`` inside the window in every zone (the search
+        for the next allowed time asks this, not ``check``)."""
+        window = self._window(ctx)
+        if window is None:
+            return None
+        zones = ctx.subject.zones
+        if len(zones) == 1 and window.open(at.astimezone(zones[0]).time()):
+            return at
+        return self._retry(window, zones, at)
+
     def _evidence(self, ctx: Any, window: _Window, evidence: dict[str, Any]) -> dict[str, Any]:
         if self.from_fact is not None or self.until_fact is not None:
             evidence["rule_window"] = self.window.label

@@ -316,6 +316,19 @@ class FrequencyCap:
 
         return Finding(evidence=evidence, retry_at=lambda: self._retry(times, at, zones))
 
+    def next_open(self, ctx: Any, at: datetime) -> datetime | None:
+        """The first instant at or after ``at`` at which the count is under the cap (the
+        search for the next allowed time asks this, after ``check`` has read the history)."""
+        found = ctx.memo.get(self.counts)
+        if found is None:
+            if not ctx.history.entries:
+                return at
+            found = self._times(ctx)
+        times = found[0]
+        if len(times) < self.limit:
+            return at
+        return self._retry(times, at, ctx.subject.zones if self.span is None else ctx.subject.zones[:1])
+
     def _window_bounds(self, at: datetime, tz: Any) -> dict[str, str]:
         if self.span is not None:
             return {"window_from": (at - self.span).astimezone(tz).isoformat(),
