@@ -4,6 +4,7 @@ one file; a layer's region overlays, require_region and `show --region`."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,29 @@ def test_show_prints_the_rules_for_a_region(capsys) -> None:
     assert main(["show", "--policy", "us-ma", "--client", "acme"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--region: missing" in err
+
+
+@pytest.mark.parametrize("region, hint", [
+    ("MA", "did you mean 'US-MA'?"), ("us-ma", "did you mean 'US-MA'?"), ("US-MA ", "did you mean 'US-MA'?"),
+    ("", "this pack knows"), ("US-XX", "did you mean"), ("US-ZZ", "did you mean"),
+])
+def test_a_misspelt_or_unknown_region_is_refused_not_read_as_everywhere(region: str, hint: str) -> None:
+    # A region the overlays do not name would get the rules for everywhere: a misspelt
+    # US-MA must not lose the state's caps.
+    attempt = {"at": "2026-06-10T10:00:00-04:00", "channel": "call", "party": "debtor", "contact": "+1-617-555-0100",
+               "timezone": "America/New_York", "account": "A", "party_id": "P", "region": region}
+    for pack in ("us-ma", "us-reg-f"):
+        with pytest.raises(collectguard.InputError, match=f"attempt.region: unknown region .*{re.escape(hint)}"):
+            collectguard.load_policy(pack).check_attempt(attempt)
+
+
+def test_a_region_the_pack_lists_without_an_overlay_gets_the_rules_for_everywhere() -> None:
+    attempt = {"at": "2026-06-10T10:00:00-04:00", "channel": "call", "party": "debtor", "contact": "+1-212-555-0100",
+               "timezone": "America/New_York", "account": "A", "party_id": "P", "region": "US-NY"}
+    assert collectguard.load_policy("us-ma").check_attempt(attempt).allowed
+    # A pack without a list of regions takes any region code, and refuses what is not one.
+    card = {"at": "2026-06-10T10:00:00+08:00", "channel": "call", "party": "debtor", "contact": "+86-21-5555-0101",
+            "facts": {"recorded": True, "dedicated_line": True}}
+    assert collectguard.load_policy("cn-card-collection").check_attempt({**card, "region": "CN-SH"}).allowed
+    with pytest.raises(collectguard.InputError, match="ISO 3166-2"):
+        collectguard.load_policy("cn-card-collection").check_attempt({**card, "region": "shanghai"})

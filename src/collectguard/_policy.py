@@ -10,6 +10,7 @@ check reads only the input fields and history entries its rules need.
 from __future__ import annotations
 
 import hashlib
+import re
 from difflib import get_close_matches
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -30,6 +31,10 @@ from ._yaml import Document, load
 
 if TYPE_CHECKING:
     from ._session import Session
+
+# A recipient's region as overlays and zone lists name it: an ISO 3166-1 country code,
+# optionally with a subdivision (US-MA, CN-SH, GB-SCT).
+_REGION = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$")
 
 # The search for the next allowed time stops after this many hops between rules;
 # a real policy settles in two or three (a cap's window, then the night's quiet hours).
@@ -140,11 +145,28 @@ class Policy:
                 raise InputError(f"{region_where}: missing; this pack has rules by the recipient's region "
                                  f"({', '.join(sorted(self._region_names))}): send the region, e.g. US-MA")
         elif region not in self._region_names:
+            self._check_region(region, region_where)
             region = None  # a region no overlay names: the rules for everywhere
         if client is not None and client not in self._client_names:
             self._unlisted(client, where)
             client = None
         return self._sets[client, region]
+
+    def _check_region(self, region: str, where: str) -> None:
+        """A region no overlay names is refused when it is not a region code (US-MA, CN-SH)
+        or reads as a misspelling of one the pack names (MA, us-ma, US-MA with a space,
+        US-ZZ beside US-AZ): a misspelt region must not lose the state's rules. Any other
+        region gets the rules for everywhere."""
+        known = sorted(self._region_names | set(self._by_region))
+        if region in self._by_region:
+            return
+        near = [k for k in known if k.lower() == region.strip().lower() or k.endswith("-" + region.strip().upper())]
+        close = near or get_close_matches(region.upper(), known, n=1, cutoff=0.75)
+        hint = f"did you mean '{close[0]}'?" if close else (
+            f"this pack knows {len(known)}: {', '.join(known[:8])}{', ...' if len(known) > 8 else ''}" if known
+            else "write an ISO 3166-2 code such as US-MA or CN-SH")
+        if close or not _REGION.match(region):
+            raise InputError(f"{where}: unknown region {region!r} ({hint})")
 
     def _unlisted(self, client: str, where: str) -> None:
         """A client without an overlay: the base rules when the pack says so, else refused
