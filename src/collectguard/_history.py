@@ -8,8 +8,10 @@ check, so the fixed-point search for the next allowed time does not read them ag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from ._errors import InputError
@@ -51,6 +53,22 @@ _OFFSETS = _offsets()
 
 # A history this short is read whole: no cut-off date is worked out for it.
 _SHORT = 32
+
+
+# A phone number written with separators: +86 21 5555 0101, +86-21-5555-0101, (212) 555-0100.
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.\u00a0]*$")
+_SEPARATORS = str.maketrans("", "", " ()-.\u00a0")
+
+
+@lru_cache(maxsize=65536)
+def same_contact(value: str) -> str:
+    """A contact as caps compare it: a phone number without its separators, anything else
+    without surrounding space and in one case. Two spellings of one number count as one
+    contact, never as two (a cap that split them would allow too much)."""
+    text = value.strip()
+    if _PHONE.match(text):
+        return text.translate(_SEPARATORS)
+    return text.casefold()
 
 
 def naive_utc(at: datetime) -> datetime:
@@ -159,6 +177,8 @@ class History:
         picked: list[tuple[datetime, int]] = []
         first, wanted = same[0], values[0]
         rest = tuple(zip(same[1:], values[1:]))
+        # A contact written another way is the same contact (see same_contact).
+        contact = same_contact(wanted) if first == "contact" and type(wanted) is str else None
         names = self._names
         # The loop runs once per entry of a long history: plain dict reads, set lookups
         # and C-level checks; anything unusual goes to the slow path that explains it.
@@ -172,7 +192,8 @@ class History:
                 elif type(got) is not str:  # a number where a contact belongs: refused, not passed over
                     raise InputError(f"history[{self._name(index)}].{first}: expected a string, got "
                                      f"{type(got).__name__}")
-                continue
+                if contact is None or same_contact(got) != contact:
+                    continue
             if rest and not _same_rest(data, rest, self._name(index), rule_id, filt):
                 continue
             at = data.get("at")
@@ -258,5 +279,6 @@ def _same_rest(data: Mapping[str, Any], rest: tuple[tuple[str, str], ...], index
         if got != wanted:
             if type(got) is not str:
                 raise InputError(f"history[{index}].{name}: expected a string, got {type(got).__name__}")
-            return False
+            if name != "contact" or same_contact(got) != same_contact(wanted):
+                return False
     return True
