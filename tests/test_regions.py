@@ -51,7 +51,9 @@ def test_a_region_and_a_client_overlay_apply_together(policy) -> None:
     assert set(both.denied_by) == {"hours", "weekly"}
     assert both.policy.client == "acme" and both.policy.region == "US-MA"
     assert policy.check_attempt(attempt(early, client="acme")).denied_by == ["hours"]
-    assert policy.check_note("hello", {"party": "debtor", "region": "US-MA"}).allowed
+    # A note's region is read like an attempt's; this pack has no text rules to judge it with.
+    with pytest.raises(collectguard.InputError, match="has no text rules"):
+        policy.check_note("hello", {"party": "debtor", "region": "US-MA"})
 
 
 def test_two_overlays_changing_one_setting_that_can_meet_do_not_load() -> None:

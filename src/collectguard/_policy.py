@@ -380,6 +380,10 @@ class Policy:
         subject = read_context(context)
         subject.facts, subject.defaulted = self._facts.read(subject.facts, "context.facts")
         rs = self._ruleset(subject.client, "context.client", subject.region, "context.region")
+        if not rs.text and not any(kind == "text-match" for _, kind in rs.disabled):
+            # Nothing here can judge a text: an "allowed" would say it was checked.
+            raise InputError(f"text: pack '{self.id}' has no text rules, so it cannot judge a note; "
+                             "check notes against a pack that has them (collectguard packs lists them)")
         note = _Note(text, self._read(text), subject)
         fired: list[tuple[CompiledRule, Finding]] = []
         traces = []
