@@ -152,7 +152,7 @@ def test_lint_points_a_case_file_to_collectguard_test(capsys, tmp_path) -> None:
     code = main(["lint", str(tmp_path / "p.tests.yaml")])
     out = capsys.readouterr().out
     assert code == 0
-    assert f"warning [case-file]" in out and f"collectguard test {tmp_path / 'p.tests.yaml'}" in out
+    assert "warning [case-file]" in out and f"collectguard test {tmp_path / 'p.tests.yaml'}" in out
     assert "missing-field" not in out and "unknown-key" not in out
 
 

@@ -6,8 +6,7 @@ import pytest
 
 import collectguard
 from collectguard._plan import PlanSummary, plan
-from conftest import NUMBER, attempt, entry, policy_from
-from conftest import call as pack_call
+from conftest import attempt, call as pack_call, entry, policy_from
 
 REG_F = """
 id: t

@@ -8,11 +8,11 @@ import random
 import pytest
 
 import collectguard
-from collectguard._logs import read_records
 from collectguard._audit import AuditSummary, LogOrderError, audit
+from collectguard._logs import read_records
 from collectguard._plan import PlanSummary, plan
 from collectguard.cli import main
-from conftest import CALL_FACTS, NUMBER, PACK, ROOT, attempt, call, entry, policy_from
+from conftest import CALL_FACTS, NUMBER, PACK, ROOT, call, entry, policy_from
 
 
 def test_plan_records_allowed_attempts_as_unanswered_and_moves_the_rest(pack) -> None:

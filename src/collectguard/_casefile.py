@@ -53,7 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -69,33 +69,33 @@ class _Strict(BaseModel):
 
 
 class Expect(_Strict):
-    allowed: Union[bool, None] = Field(None, description="the decision")
+    allowed: bool | None = Field(None, description="the decision")
     fires: list[str] = Field(default_factory=list, description="rules that must be among the reasons")
     not_fires: list[str] = Field(default_factory=list, description="rules that must not be")
     only: bool = Field(False, description="fires lists every rule that fires, no others")
-    next_allowed_at: Union[str, None] = Field("unset", description="the earliest allowed instant, or null")
-    error: Union[str, None] = Field(None, description="the input must be refused with this in the message")
-    judged_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the pack's "
+    next_allowed_at: str | None = Field("unset", description="the earliest allowed instant, or null")
+    error: str | None = Field(None, description="the input must be refused with this in the message")
+    judged_in: list[str] | None = Field(None, description="an attempt without timezone: the pack's "
                                               "candidate zones it was judged in (in any order)")
-    denied_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the candidate "
+    denied_in: list[str] | None = Field(None, description="an attempt without timezone: the candidate "
                                               "zones in which a denying rule fired (in any order)")
     spans: dict[str, list[str]] = Field(default_factory=dict,
                                         description="per rule, the texts of its evidence spans in order")
 
 
 class Case(_Strict):
-    name: Union[str, None] = Field(None, min_length=1, description="required of attempt cases; a text's defaults to the text")
-    client: Union[str, None] = None
-    region: Union[str, None] = None
-    attempt: Union[dict[str, Any], None] = None
+    name: str | None = Field(None, min_length=1, description="required of attempt cases; a text's defaults to the text")
+    client: str | None = None
+    region: str | None = None
+    attempt: dict[str, Any] | None = None
     history: list[dict[str, Any]] = Field(default_factory=list)
-    text: Union[str, None] = None
-    context: Union[dict[str, Any], str, None] = Field(None, description="a context, or the name of one in contexts")
+    text: str | None = None
+    context: dict[str, Any] | str | None = Field(None, description="a context, or the name of one in contexts")
     expect: Expect
-    todo: Union[str, None] = Field(None, min_length=1, description="a known gap: reported, not a failure")
+    todo: str | None = Field(None, min_length=1, description="a known gap: reported, not a failure")
 
     @model_validator(mode="after")
-    def _one_subject(self) -> "Case":
+    def _one_subject(self) -> Case:
         if (self.attempt is None) == (self.text is None):
             raise ValueError("a case has either attempt (with history) or text (with context)")
         if self.text is not None and self.history:

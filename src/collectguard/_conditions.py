@@ -59,7 +59,7 @@ class Condition(BaseModel):
     relations: list[Relation] | None = Field(None, description="the third party's relation to the debtor")
     channels: list[Channel] | None = Field(None, description="the channel of the attempt or text")
     clients: list[str] | None = Field(None, description="the commissioning creditor")
-    facts: dict[str, Union[FactTest, Scalar]] | None = Field(
+    facts: dict[str, FactTest | Scalar] | None = Field(
         None, description="case facts: a value to equal, or a test {present, in, not}")
 
     def matches(self, subject: Any) -> bool:

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from difflib import get_close_matches
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
@@ -55,13 +55,13 @@ class FactDecl(BaseModel):
     type: FactType = Field(description="boolean, enum (one of values), string, reference (a non-empty "
                            "reference such as an authorisation number), number, time (HH:MM), date (YYYY-MM-DD)")
     meaning: str = Field(min_length=1, description="one line: what the fact says about the case")
-    values: Union[list[str], None] = Field(None, description="the values of an enum fact")
-    absent: Union[StrictBool, StrictInt, StrictFloat, str] = Field(
+    values: list[str] | None = Field(None, description="the values of an enum fact")
+    absent: StrictBool | StrictInt | StrictFloat | str = Field(
         description="what a fact not sent means: a value of its type (read as that value), unknown "
                     "(left out: only {present: false} matches it) or refuse (the input is refused)")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "FactDecl":
+    def _consistent(self) -> FactDecl:
         if self.type == "enum":
             if not self.values:
                 raise ValueError("an enum fact lists its values: values: [...]")

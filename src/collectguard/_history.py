@@ -16,11 +16,11 @@ from ._errors import InputError
 from ._input import (
     CHANNEL_SET as _CHANNELS,
     DIRECTION_SET as _DIRECTIONS,
-    REACHED_SET as _REACHED,
     HISTORY_FIELDS as _FIELDS,
     OUTCOME_SET,
     PARTY_SET as _PARTIES,
     PLANNED,
+    REACHED_SET as _REACHED,
     check_history_entry,
     history_entry,
     read_time,

@@ -19,7 +19,6 @@ from ._layers import is_layer
 from ._spec import PolicySpec, RuleBase, validate
 from ._yaml import Document, load
 
-
 CASE_FILE_SUFFIXES = (".tests.yaml", ".tests.yml")
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from ._errors import InputError
 from ._json import _DECODER, JSONInputError, loads as read_json
 
+
 class BadRecord(str):
     """A record that could not be read: the message says where and why."""
 

@@ -10,9 +10,9 @@ check reads only the input fields and history entries its rules need.
 from __future__ import annotations
 
 import hashlib
-from difflib import get_close_matches
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +22,9 @@ from ._decision import Decision, Reason, RuleTrace, ZonesJudged
 from ._errors import InputError, PolicyError
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
+from ._kinds._base import Finding
 from ._layers import is_layer, read_stack
 from ._normalize import normalize
-from ._kinds._base import Finding
 from ._spec import PolicySpec, validate
 from ._yaml import Document, load
 
@@ -66,7 +66,7 @@ class Policy:
         self._from(compile_policy(spec, doc, digest, origins, layers))
 
     @classmethod
-    def compiled(cls, compiled: CompiledPolicy) -> "Policy":
+    def compiled(cls, compiled: CompiledPolicy) -> Policy:
         """A front over an already compiled policy."""
         policy = cls.__new__(cls)
         policy._from(compiled)
@@ -204,7 +204,7 @@ class Policy:
                              f"({self.max_reach().days + 1} days) or keep them in a session")
         return self._check_with(attempt, History(entries), explain, lazy=True)
 
-    def session(self, history: Iterable[Any] | None = None) -> "Session":
+    def session(self, history: Iterable[Any] | None = None) -> Session:
         """A :class:`Session` that keeps ``history`` indexed for many checks and records."""
         from ._session import Session
 

@@ -42,7 +42,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ._errors import CollectguardError
@@ -68,7 +68,7 @@ class Options:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_env(cls) -> "Options":
+    def from_env(cls) -> Options:
         return cls(**json.loads(os.environ[OPTIONS_ENV]))
 
 

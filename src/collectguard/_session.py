@@ -22,8 +22,17 @@ from typing import Any
 from ._decision import Decision
 from ._errors import InputError
 from ._history import CountFilter, History, _missing, naive_utc
-from ._input import DIRECTION_SET, OUTCOME_SET, PLANNED, REACHED_SET, _choice, history_entry, read_attempt, read_history, read_time
-
+from ._input import (
+    DIRECTION_SET,
+    OUTCOME_SET,
+    PLANNED,
+    REACHED_SET,
+    _choice,
+    history_entry,
+    read_attempt,
+    read_history,
+    read_time,
+)
 
 _HAPPENED = frozenset({"outcome", "direction", "reached"})  # a history entry's fields beyond an attempt's
 

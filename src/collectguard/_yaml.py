@@ -137,7 +137,7 @@ def _bounded(root: yaml.Node, path: str) -> None:
         sizes[id(node)] = size
 
 
-def _tag_error(node: yaml.Node, doc: "Document") -> PolicyError:
+def _tag_error(node: yaml.Node, doc: Document) -> PolicyError:
     line, col = _mark(node)
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     return PolicyError(f"YAML tag '{tag}' is not allowed in a policy", path=doc.path, line=line,

@@ -9,8 +9,7 @@ span: nothing lost, nothing added.
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from collectguard._normalize import Layers, fold, normalize
 

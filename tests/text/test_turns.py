@@ -8,8 +8,7 @@ form, and spans still point into the text as written.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import collectguard
 from collectguard._errors import PolicyError

@@ -15,7 +15,7 @@ change of the facts (a new instruction from the creditor) can allow the contact.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 from pydantic import Field
 
@@ -24,7 +24,7 @@ from ._base import CompileEnv, Finding, Kind, Needs, Params
 
 
 class FactBlockParams(Params):
-    facts: dict[str, Union[FactTest, Scalar]] = Field(
+    facts: dict[str, FactTest | Scalar] = Field(
         min_length=1, description="the facts that block contact when they all match")
 
 

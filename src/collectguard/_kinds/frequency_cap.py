@@ -34,14 +34,14 @@ import json
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import Field, PositiveInt, StrictBool, field_validator, model_validator
 
-from .._clock import UTC, day_start, duration
+from .._clock import day_start, duration
+from .._conditions import FactTest, Scalar, _same
 from .._errors import InputError, PolicyError
 from .._history import CountFilter, naive_utc as _naive_utc, utc_of as _utc_of
-from .._conditions import FactTest, Scalar, _same
 from .._vocab import CHANNELS, OUTCOMES, Channel, Direction, Outcome, Party, Reached
 from ._base import CompileEnv, CountGroup, Finding, Kind, Needs, Params
 
@@ -57,10 +57,10 @@ _SLACK = timedelta(days=2)
 
 
 class Window(Params):
-    rolling: Union[str, None] = Field(None, description="a span ending at the attempt: 60m, 1h, 7d")
-    calendar: Union[Literal["day", "week", "month"], None] = Field(
+    rolling: str | None = Field(None, description="a span ending at the attempt: 60m, 1h, 7d")
+    calendar: Literal["day", "week", "month"] | None = Field(
         None, description="the attempt's local calendar day, ISO week or month")
-    calendar_days: Union[PositiveInt, None] = Field(
+    calendar_days: PositiveInt | None = Field(
         None, description="the attempt's local day and the days before it, N days in all")
     before_attempt: StrictBool = Field(
         False, description="only entries before the attempt's instant count (\"within 7 days after a "
@@ -74,7 +74,7 @@ class Window(Params):
         return value
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "Window":
+    def _exactly_one(self) -> Window:
         given = [name for name in ("rolling", "calendar", "calendar_days") if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of rolling, calendar or calendar_days "
@@ -83,22 +83,22 @@ class Window(Params):
 
 
 class Counted(Params):
-    channels: Union[list[Channel], None] = Field(None, description="only entries on these channels")
-    parties: Union[list[Party], None] = Field(None, description="only entries recorded for these parties")
-    outcomes: Union[list[Outcome], None] = Field(None, description="only entries with these outcomes")
-    outcomes_not: Union[list[Outcome], None] = Field(None, description="only entries without these outcomes")
-    directions: Union[list[Direction], None] = Field(
+    channels: list[Channel] | None = Field(None, description="only entries on these channels")
+    parties: list[Party] | None = Field(None, description="only entries recorded for these parties")
+    outcomes: list[Outcome] | None = Field(None, description="only entries with these outcomes")
+    outcomes_not: list[Outcome] | None = Field(None, description="only entries without these outcomes")
+    directions: list[Direction] | None = Field(
         None, description="only entries placed this way: outbound (by the collector) or inbound (by the "
                           "person); an entry without direction counts")
-    reached: Union[list[Reached], None] = Field(
+    reached: list[Reached] | None = Field(
         None, description="only entries that reached these: person, someone_else, machine; an entry "
                           "without reached counts")
-    facts: Union[dict[str, Union[FactTest, Scalar]], None] = Field(
+    facts: dict[str, FactTest | Scalar] | None = Field(
         None, description="only entries whose own facts match (a value, or {in, not}); an entry without "
                           "the fact counts")
 
     @model_validator(mode="after")
-    def _one_outcome_list(self) -> "Counted":
+    def _one_outcome_list(self) -> Counted:
         if self.outcomes is not None and self.outcomes_not is not None:
             raise ValueError("give outcomes or outcomes_not, not both")
         return self
