@@ -40,9 +40,9 @@ class AuditSummary:
     # Records that could not be judged (unreadable, or a field refused): reported one by
     # one with their place; the audit is incomplete while any is.
     refused: int = 0
-    by_rule: Counter = field(default_factory=Counter)
-    by_client: Counter = field(default_factory=Counter)
-    by_day: Counter = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_client: Counter[str] = field(default_factory=Counter)
+    by_day: Counter[str] = field(default_factory=Counter)
 
     def merge(self, other: AuditSummary) -> None:
         for name in ("records", "attempts", "texts", "broken", "refused"):

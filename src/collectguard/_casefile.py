@@ -411,7 +411,7 @@ _KEYWORD_TOKEN = re.compile(r"\(|\)|[^\s()]+")
 def keyword_filter(expr: str) -> Callable[[Case], bool]:
     """``-k``: words joined by and, or, not and parentheses; a word selects a case whose name,
     or one of whose expected rules (fires, not_fires), contains it (case-insensitive)."""
-    tokens = _KEYWORD_TOKEN.findall(expr)
+    tokens: list[str] = _KEYWORD_TOKEN.findall(expr)
     pos = 0
 
     def bad(why: str) -> CollectguardError:

@@ -7,13 +7,13 @@ rule's term groups use the same model, so the policy language has one way to say
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ._vocab import Channel, Party, Relation
 
-Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr | None
 _EMPTY: Mapping[str, Any] = {}
 
 
@@ -47,7 +47,8 @@ def _same(value: Any, expected: Any) -> bool:
     # bool is an int in Python: keep `true` from matching the number 1.
     if isinstance(expected, bool) or isinstance(value, bool):
         return value is expected
-    return value == expected
+    same: bool = value == expected
+    return same
 
 
 class Condition(BaseModel):

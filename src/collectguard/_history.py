@@ -33,9 +33,9 @@ _UTC = timezone.utc
 _UTC_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 
 
-def _offsets() -> dict[str, Any]:
+def _offsets() -> dict[str, timedelta]:
     """Every whole-quarter-hour UTC offset as ISO text ('+08:00', '-03:30', 'Z')."""
-    out: dict[str, Any] = {"Z": timedelta(0)}
+    out: dict[str, timedelta] = {"Z": timedelta(0)}
     for minutes in range(-16 * 60, 16 * 60 + 1, 15):
         sign = "-" if minutes < 0 else "+"
         hours, rest = divmod(abs(minutes), 60)

@@ -77,7 +77,7 @@ class LayerSpec(_Strict):
     text: TextSettings | None = None
     changes: dict[str, RulePatch] = Field(default_factory=dict, description="rules of the packs below, "
                                           "changed by id (params merged key by key)")
-    rules: list[Rule] = Field(default_factory=list, description="rules only this layer has")  # type: ignore[valid-type]
+    rules: list[Rule] = Field(default_factory=list, description="rules only this layer has")
     facts: dict[str, FactDecl] = Field(default_factory=dict)
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
     overlays: list[Overlay] = Field(default_factory=list)

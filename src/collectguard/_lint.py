@@ -109,7 +109,7 @@ def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     for j, overlay in enumerate(spec.overlays):
         rules += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
     for rule, _where in rules:
-        used.update(BY_NAME[rule.kind].lexicons(rule.params))  # type: ignore[attr-defined]
+        used.update(BY_NAME[rule.kind].lexicons(rule.params))
     for name, terms in spec.lexicons.items():
         if name not in used:
             line, col = doc.position(("lexicons", name))

@@ -18,7 +18,7 @@ that is not UTF-8, an unclosed quote) stops the reading with an error naming the
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +130,8 @@ def _array(name: str, text: str, first_line: int) -> Iterator[tuple[str, Any]]:
         raise broken()
 
 
-_scan = _DECODER.scan_once  # one value per key, no NaN (see _json)
+# One value per key, no NaN (see _json). scan_once is set by JSONDecoder.__init__; typeshed omits it.
+_scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def _json_line(line: str) -> Any:

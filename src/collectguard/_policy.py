@@ -10,11 +10,11 @@ check reads only the input fields and history entries its rules need.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._clock import zone
 from ._compile import CompiledPolicy, CompiledRule, RuleSet, compile_policy, span as _span
@@ -30,6 +30,7 @@ from ._yaml import Document, load
 
 if TYPE_CHECKING:
     from ._session import Session
+    from ._spec import Effective
 
 # The search for the next allowed time stops after this many hops between rules;
 # a real policy settles in two or three (a cap's window, then the night's quiet hours).
@@ -186,7 +187,8 @@ class Policy:
     def _in_force(self, at: datetime) -> None:
         first, after = self._in_force_from, self._in_force_until
         if (first is not None and at < first) or (after is not None and at >= after):
-            raise InputError(f"policy '{self.id}' is in force {_span(self._effective)} "
+            # (bounded: the policy has its effective dates)
+            raise InputError(f"policy '{self.id}' is in force {_span(cast('Effective', self._effective))} "
                              f"({self.timezone}); {at.isoformat()} is outside it")
 
     def check_attempt(self, attempt: Any, history: Iterable[Any] | None = None, *,
@@ -249,19 +251,21 @@ class Policy:
         if not fired and not explain and judged is None and rs.clear is not None:
             return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
-        find = next_at = None
+        find: Callable[[], datetime | None] | None = None
+        next_at: datetime | None = None
         if denying and search:
             # The deny rules that apply, asked again at later instants; None: decide per day.
             # A timeless rule (facts, channel) that did not fire now does not fire later.
             applying = None if route is None else [
                 check for rule, gate, check in route
                 if rule.severity == "deny" and not rule.needs.timeless and (gate is None or gate(subject))]
-            zone0 = subject.zones[0]
+            zone0 = cast("tuple[Any, ...]", subject.zones)[0]  # (set by _candidate_zones when none was sent)
 
-            def find() -> datetime | None:
+            def search_next() -> datetime | None:
                 found = self._next_allowed(rs, ctx, denying, applying)
                 return found.astimezone(zone0) if found is not None else None
 
+            find = search_next
             if not lazy:
                 next_at = find()
                 find = None

@@ -399,7 +399,7 @@ def build_app(options: Options, policy: Policy | None = None) -> Any:
             requests = body if batch else [body]
             call = (service.decide, kind, requests, batch, _request_id(request), _explain(request))
             if batch or size > INLINE_BYTES:  # long work: off the event loop, so /healthz still answers
-                results = await run_in_threadpool(*call)
+                results = await run_in_threadpool(call[0], *call[1:])
             else:  # a single small request takes well under a millisecond: a thread hop would cost more
                 results = call[0](*call[1:])
         except _Refused as exc:

@@ -17,7 +17,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._decision import Decision
 from ._errors import InputError
@@ -33,6 +33,9 @@ from ._input import (
     read_history,
     read_time,
 )
+
+if TYPE_CHECKING:
+    from ._policy import Policy
 
 _HAPPENED = frozenset({"outcome", "direction", "reached"})  # a history entry's fields beyond an attempt's
 
@@ -181,7 +184,7 @@ class Session:
     """
 
     def __init__(self, policy: Any, history: Iterable[Any] | None = None) -> None:
-        self.policy = policy
+        self.policy: Policy = policy
         entries = read_history(list(history) if history is not None and not isinstance(history, list) else history)
         self._history = _Indexed(list(entries))
         self._lock = threading.Lock()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -60,23 +60,27 @@ class RuleBase(_Strict):
     citation: str | None = Field(None, description="the article the rule enforces")
     effective: Effective | None = Field(None, description="when the rule is in force")
     enabled: StrictBool = Field(True, description="false switches the rule off (overlays may switch it on)")
+    if TYPE_CHECKING:  # each model in RULE_MODELS adds these fields: its kind's name and its params
+        kind: str
+        params: Any
 
 
 def _rule_model(kind: Any) -> type[RuleBase]:
     title = "".join(part.title() for part in kind.name.split("-")) + "Rule"
-    model = create_model(  # type: ignore[call-overload]
-        title,
-        __base__=RuleBase,
-        __doc__=kind.summary,
-        kind=(Literal[kind.name], Field(description=kind.summary)),
-        params=(kind.params, Field(description=f"parameters of {kind.name}")),
-    )
+    fields: dict[str, Any] = {  # the kind's name, a runtime Literal: typed Any for type checkers
+        "kind": (Literal[kind.name], Field(description=kind.summary)),
+        "params": (kind.params, Field(description=f"parameters of {kind.name}")),
+    }
+    model = create_model(title, __base__=RuleBase, __doc__=kind.summary, **fields)
     return model
 
 
 RULE_MODELS: dict[str, type[RuleBase]] = {kind.name: _rule_model(kind) for kind in KINDS}
-# Union[...] of a runtime tuple: the X | Y form cannot spell it.
-Rule = Annotated[Union[tuple(RULE_MODELS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+if TYPE_CHECKING:
+    Rule = RuleBase  # one of RULE_MODELS
+else:
+    # Union[...] of a runtime tuple: the X | Y form cannot spell it.
+    Rule = Annotated[Union[tuple(RULE_MODELS.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class RulePatch(_Strict):
@@ -534,12 +538,12 @@ def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     for j, overlay in enumerate(spec.overlays):
         places += [(("overlays", j, "rules", rid), patch) for rid, patch in overlay.rules.items()]
         places += [(("overlays", j, "add", k), r) for k, r in enumerate(overlay.add)]
-    kinds = {rule.id: BY_NAME[rule.kind] for rule in spec.rules}  # type: ignore[attr-defined]
+    kinds = {rule.id: BY_NAME[rule.kind] for rule in spec.rules}
     for where, rule in places:
         # The conditions' facts, then those its kind says the params read (a patch's params
         # are plain data: the base rule's kind reads them).
         refs = list(fact_refs(rule.model_copy(update={"params": None})))
-        kind = BY_NAME[rule.kind] if not isinstance(rule, RulePatch) else kinds.get(where[-1])  # type: ignore[attr-defined]
+        kind = BY_NAME[rule.kind] if not isinstance(rule, RulePatch) else kinds.get(where[-1])
         if kind is not None and rule.params:
             refs += kind.fact_reads(rule.params, ("params",))
         elif rule.params:  # a patch of a rule no base has (reported elsewhere): its tests as written

@@ -132,7 +132,7 @@ def _decided(side: dict[str, Any], shift: int | None) -> str:
     return text
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diff", help="replay a call log under two policies and report the decisions that change")
     p.add_argument("old", metavar="OLD", help="the policy in force: a file or a shipped pack's name")
     p.add_argument("new", metavar="NEW", nargs="?",

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(p.error for p in packs) else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("packs", help="list the shipped policy packs (use one with --policy NAME)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)

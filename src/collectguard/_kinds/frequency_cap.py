@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field, PositiveInt, StrictBool, field_validator, model_validator
 
@@ -104,11 +105,15 @@ class Counted(Params):
         return self
 
 
+def _by_contact() -> list[Literal["contact", "account", "party_id"]]:
+    return ["contact"]
+
+
 class FrequencyCapParams(Params):
     max: PositiveInt = Field(description="the most contacts allowed in the window, this one included")
     window: Window
     same: list[Literal["contact", "account", "party_id"]] = Field(
-        default_factory=lambda: ["contact"], min_length=1,
+        default_factory=_by_contact, min_length=1,
         description="history counts when it has the attempt's value of each of these fields")
     count: Counted = Field(default_factory=Counted, description="which history entries count")
 
@@ -127,17 +132,18 @@ def _fact_tests(facts: dict[str, Any] | None, declared: Any) -> tuple[tuple[str,
     if not facts:
         return None
     check = declared.check_value if declared is not None else (lambda name, value, where: None)
-    tests = []
+    tests: list[tuple[str, Callable[[Any, str], bool]]] = []
     for name, test in facts.items():
         if isinstance(test, FactTest):
-            def match(value: Any, where: str, t: FactTest = test, n: str = name) -> bool:
+            def match_test(value: Any, where: str, t: FactTest = test, n: str = name) -> bool:
                 check(n, value, where + ".facts")
                 return t.matches({n: value}, n)
+            tests.append((name, match_test))
         else:
-            def match(value: Any, where: str, want: Any = test, n: str = name) -> bool:
+            def match_value(value: Any, where: str, want: Any = test, n: str = name) -> bool:
                 check(n, value, where + ".facts")
                 return _same(value, want)
-        tests.append((name, match))
+            tests.append((name, match_value))
     return tuple(tests)
 
 
@@ -206,7 +212,7 @@ class FrequencyCap:
     def _times(self, ctx: Any, key: tuple[Any, ...] | None = None) -> tuple[list[datetime], list[int]]:
         # The search for the next allowed time asks again at later instants: the counted
         # entries stay the same for the whole check.
-        found = ctx.memo.get(self.counts)
+        found: tuple[list[datetime], list[int]] | None = ctx.memo.get(self.counts)
         if found is not None:
             return found
         subject = ctx.subject
@@ -228,7 +234,8 @@ class FrequencyCap:
             first = today.replace(day=1)
             after = (first + timedelta(days=32)).replace(day=1)
         else:
-            first, after = today - timedelta(days=self.days - 1), today + timedelta(days=1)
+            days = cast(int, self.days)  # (no calendar: the window is calendar_days)
+            first, after = today - timedelta(days=days - 1), today + timedelta(days=1)
         return first, after
 
     def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
@@ -276,7 +283,7 @@ class FrequencyCap:
             steps = [self._next_candidate(times, at, tz) for tz in over]
             if any(step is None for step in steps):
                 return None
-            at = max(steps)  # type: ignore[type-var]
+            at = max(cast("list[datetime]", steps))  # (none is None: see above)
         return None
 
     # -- the check --------------------------------------------------------------------

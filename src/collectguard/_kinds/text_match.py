@@ -39,7 +39,7 @@ from pydantic import Field, field_validator, model_validator
 try:  # the parser behind re, to judge a pattern's shape before it runs
     from re import _parser as _sre_parser  # type: ignore[attr-defined]
 except ImportError:  # Python 3.10
-    import sre_parse as _sre_parser  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef, unused-ignore]  # (used on Python 3.10)
 
 from .._backtrack import exponential
 from .._conditions import Condition
@@ -666,9 +666,12 @@ class TextMatch:
             spans = []
             for start, end in group.pattern.finditer(text, present):
                 cue = None
-                if group.cues and clause_starts is None:
-                    clause_starts = _breaks(text, None)
-                clause = _clause(text, clause_starts, start, end) if group.cues else (0, 0)
+                if group.cues:
+                    if clause_starts is None:
+                        clause_starts = _breaks(text, None)
+                    clause = _clause(text, clause_starts, start, end)
+                else:
+                    clause = (0, 0)
                 for candidate in group.cues:
                     hit = candidate.clears(text, start, end, clause, present)
                     if hit is not None:
@@ -704,7 +707,8 @@ class TextMatch:
         return sorted(hits, key=lambda h: (h[1], h[2]))
 
     def _evidence(self, note: Any, hits: list[tuple[str, int, int]]) -> dict[str, Any]:
-        spans, terms = [], {}
+        spans: list[dict[str, Any]] = []
+        terms: dict[str, list[str]] = {}
         seen = set()
         for name, s, e in hits:
             start, end = note.normalized.original_span(s, e)
