@@ -85,7 +85,8 @@ def test_a_note_without_a_context_is_an_input_error_saying_what_to_pass(pack) ->
     (lambda: Attempt(at="1800-01-01T00:00:00Z", channel="call", party="debtor", contact="x"), "outside the years"),
     (lambda: Attempt(at="2026-11-23T21:30:00Z", channel="fax", party="debtor", contact="x"),  # type: ignore[arg-type]
      "Attempt.channel: unknown channel 'fax'"),
-    (lambda: Attempt(at="2026-11-23T21:30:00Z", channel="call", party="debtor", contact=""), "Attempt.contact: missing"),
+    (lambda: Attempt(at="2026-11-23T21:30:00Z", channel="call", party="debtor", contact=""),
+     "Attempt.contact: missing"),
     (lambda: Attempt(at="2026-11-23T21:30:00Z", channel="call", party="debtor", contact="x", timezone="EST"),
      "Attempt.timezone:"),
     (lambda: Attempt(at="2026-11-23T21:30:00Z", channel="call", party="debtor", contact="x", chanel="x"),  # type: ignore[call-arg]
@@ -106,7 +107,8 @@ def test_a_note_without_a_context_is_an_input_error_saying_what_to_pass(pack) ->
      "HistoryEntry.relation: unknown relation 'cousin'"),
     (lambda: NoteContext(), "NoteContext.party: missing party"),  # type: ignore[call-arg]
     (lambda: NoteContext(party="debtor", relation="cousin"), "NoteContext.relation: unknown relation 'cousin'"),  # type: ignore[arg-type]
-    (lambda: Attempt.model_validate({"at": "2026-11-23T21:30:00", "channel": "call", "party": "debtor", "contact": "x"}),
+    (lambda: Attempt.model_validate({"at": "2026-11-23T21:30:00", "channel": "call", "party": "debtor",
+                                     "contact": "x"}),
      "Attempt.at: '2026-11-23T21:30:00' has no UTC offset"),
     (lambda: Attempt.model_validate(["not", "a", "mapping"]), "Attempt:"),
     (lambda: Attempt.model_validate_json('{"at": "2026-11-23T21:30:00Z", "at": "x"}'), "duplicate key 'at'"),

@@ -16,8 +16,8 @@ A case file sits beside its policy (``X.tests.yaml`` for ``X.yaml``)::
         expect: {allowed: true, not_fires: [unauthorized-waiver]}
 
 Facts merge name by name: a case's ``facts`` add to (or replace single facts of) the
-defaults' facts. ``client`` and ``region`` on a case set the attempt's or context's client and region. ``expect.error`` expects the
-input to be refused with a message containing that text; ``expect.judged_in`` and
+defaults' facts. ``client`` and ``region`` on a case set the attempt's or context's client and
+region. ``expect.error`` expects the input to be refused with a message containing that text; ``expect.judged_in`` and
 ``expect.denied_in`` name the candidate zones an attempt without timezone was judged in and
 those a denying rule fired in (a case drops the defaults' zone with ``timezone: null``).
 
@@ -255,7 +255,7 @@ def run_case(cases: CaseSet, index: int) -> Result:
 def run_cases(cases: CaseSet, select: Callable[[Case], bool] | None = None) -> FileReport:
     """Run the selected cases (all by default) of a case file that loaded."""
     report = FileReport(cases.path, cases.policy, policy_path=cases.policy_path)
-    for case, line in zip(cases.spec.cases, cases.lines):
+    for case, line in zip(cases.spec.cases, cases.lines, strict=False):
         if select is None or select(case):
             report.results.append(_run(cases.policy, cases.spec, case, cases.path, line))
         else:

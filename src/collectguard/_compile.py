@@ -212,7 +212,8 @@ class _Compiler:
         for client in (None, *sorted(clients)):
             for region in (None, *sorted(regions)):
                 chosen = tuple(j for j, o in enumerate(spec.overlays)
-                               if (o.client is None or o.client == client) and (o.regions is None or region in o.regions))
+                               if (o.client is None or o.client == client)
+                               and (o.regions is None or region in o.regions))
                 if chosen not in by_overlays:
                     by_overlays[chosen] = self.rule_set(chosen, client, region)
                 sets[client, region] = by_overlays[chosen]

@@ -22,9 +22,11 @@ class FactTest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    present: StrictBool | None = Field(None, description="true: the fact is given and not empty; false: it is absent or empty")
+    present: StrictBool | None = Field(None, description="true: the fact is given and not empty; false: it is "
+                                       "absent or empty")
     in_: list[Scalar] | None = Field(None, alias="in", description="the fact equals one of these values")
-    not_: Scalar | list[Scalar] | None = Field(None, alias="not", description="the fact is not this value (absent counts as not)")
+    not_: Scalar | list[Scalar] | None = Field(None, alias="not", description="the fact is not this value (absent "
+                                               "counts as not)")
 
     def matches(self, facts: Mapping[str, Any], name: str) -> bool:
         value = facts.get(name)
@@ -143,7 +145,8 @@ class Condition(BaseModel):
         for fact, test in (self.facts or {}).items():
             if isinstance(test, FactTest):
                 if not test.matches(facts, fact):
-                    return f"facts.{fact} is {facts.get(fact)!r}, which fails {test.model_dump(by_alias=True, exclude_none=True)}"
+                    return (f"facts.{fact} is {facts.get(fact)!r}, "
+                            f"which fails {test.model_dump(by_alias=True, exclude_none=True)}")
             elif not _same(facts.get(fact), test):
                 return f"facts.{fact} is {facts.get(fact)!r}, not {test!r}"
         return None

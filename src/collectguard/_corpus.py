@@ -58,7 +58,7 @@ def score(rows: Iterable[dict[str, Any]], fired: Iterable[dict[str, list[dict[st
           rules: list[str]) -> dict[str, Score]:
     """Scores per rule; ``fired`` gives, per row, the spans of each text rule that fired."""
     scores = {rule: Score() for rule in rules}
-    for row, got in zip(rows, fired):
+    for row, got in zip(rows, fired, strict=False):
         expected = set(row["expect"])
         for rule in rules:
             if rule in got and rule in expected:

@@ -138,7 +138,7 @@ def diff(old: Side, new: Side, records: Iterable[tuple[str, Any]], summary: Diff
             continue
         judged: list[_Judged] = []
         errors: list[str] = []
-        for side, session in zip(sides, sessions):
+        for side, session in zip(sides, sessions, strict=False):
             try:
                 judged.append(_judge(side, session, read, at))
             except InputError as exc:
@@ -152,7 +152,7 @@ def diff(old: Side, new: Side, records: Iterable[tuple[str, Any]], summary: Diff
             yield {"where": where, "error": message}
             continue
         if read.entry is not None:
-            for side, session in zip(sides, sessions):
+            for side, session in zip(sides, sessions, strict=False):
                 entry = read.entry
                 if side.client is not None or side.region is not None:
                     entry = _forced(entry, side)

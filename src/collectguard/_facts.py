@@ -288,7 +288,8 @@ def test_problem(decl: FactDecl, test: Any) -> str | None:
     if isinstance(test, FactOfType):
         if decl.type == test.type:
             return None
-        return f"{test.field} reads a {test.type} fact ({'HH:MM' if test.type == 'time' else test.type}), not a {decl.type}"
+        return (f"{test.field} reads a {test.type} fact ({'HH:MM' if test.type == 'time' else test.type}), "
+                f"not a {decl.type}")
     values: list[Any]
     if isinstance(test, BaseModel):  # {present, in, not}
         values = list(getattr(test, "in_", None) or [])

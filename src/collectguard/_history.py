@@ -158,7 +158,7 @@ class History:
             return cached[1]
         picked: list[tuple[datetime, int]] = []
         first, wanted = same[0], values[0]
-        rest = tuple(zip(same[1:], values[1:]))
+        rest = tuple(zip(same[1:], values[1:], strict=False))
         names = self._names
         # The loop runs once per entry of a long history: plain dict reads, set lookups
         # and C-level checks; anything unusual goes to the slow path that explains it.

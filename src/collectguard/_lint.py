@@ -27,7 +27,8 @@ def lint_file(path: str | Path) -> list[PolicyError]:
     name = str(path)
     if name.endswith(CASE_FILE_SUFFIXES):
         return [PolicyError("a policy test case file, not a policy: lint does not check it", path=name,
-                            level="warning", check="case-file", hint=f"check and run it with: collectguard test {name}")]
+                            level="warning", check="case-file",
+                            hint=f"check and run it with: collectguard test {name}")]
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -193,7 +193,8 @@ def _rows(name: str, reader: Any) -> Iterator[tuple[str, Any]]:
         bad = None
         for column, cell in row.items():
             if cell is None:  # fewer cells than the header names
-                bad = f"{where}: {_cells(sum(v is not None for v in row.values()))}, but the header names {width} columns"
+                bad = (f"{where}: {_cells(sum(v is not None for v in row.values()))}, "
+                       f"but the header names {width} columns")
                 break
             if cell == "":
                 continue

@@ -383,7 +383,8 @@ class Policy:
 
 
 def _off(rs: RuleSet) -> str:
-    return f"switched off by the overlay for client '{rs.ref.client}'" if rs.ref.client else "switched off (enabled: false)"
+    return (f"switched off by the overlay for client '{rs.ref.client}'" if rs.ref.client
+            else "switched off (enabled: false)")
 
 
 def _reasons(fired: list[tuple[CompiledRule, Finding]]) -> tuple[Reason, ...]:

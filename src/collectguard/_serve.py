@@ -314,7 +314,7 @@ class Service:
                                                  else f"{where}: {message}"))
         if self.log is not None:
             records = [_record(kind, request_id, at, policy, request, result, i if batch else None, self.log.redact)
-                       for i, (request, result) in enumerate(zip(requests, results))]
+                       for i, (request, result) in enumerate(zip(requests, results, strict=False))]
             try:
                 self.log.write(records)
             except OSError as exc:

@@ -129,7 +129,7 @@ class _Indexed(History):
                 at = naive_utc(entry["at"])
                 for same, values, filt, (times, positions) in track.caps:
                     # The first field matched already (that is how the track was found).
-                    if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])))
+                    if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:], strict=False)))
                             and filt.accepts(entry)):
                         where = bisect_right(times, at)
                         times.insert(where, at)

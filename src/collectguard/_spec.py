@@ -412,7 +412,8 @@ def _one(err: Any, loc: tuple[Any, ...], doc: Document, known_keys: list[str] | 
         key = loc[-1]
         line, col = doc.position(loc, key=True)
         return PolicyError(f"{where}: unknown key '{key}'", path=doc.path, line=line, column=col,
-                           hint=_did_you_mean(str(key), known_keys or _KNOWN_KEYS) or "remove it or check the docs for this block",
+                           hint=(_did_you_mean(str(key), known_keys or _KNOWN_KEYS)
+                                 or "remove it or check the docs for this block"),
                            check="unknown-key")
     if kind == "missing":
         where = _dotted(loc[:-1])
@@ -505,14 +506,16 @@ def _overlay_conflicts(doc: Document, spec: PolicySpec) -> list[PolicyError]:
         for b in range(a + 1, len(overlays)):
             first, second = overlays[a], overlays[b]
             clients_meet = first.client is None or second.client is None or first.client == second.client
-            regions_meet = first.regions is None or second.regions is None or bool(set(first.regions) & set(second.regions))
+            regions_meet = (first.regions is None or second.regions is None
+                            or bool(set(first.regions) & set(second.regions)))
             if not (clients_meet and regions_meet):
                 continue
             if first.client == second.client and first.regions == second.regions:
                 field = "client" if second.client is not None else "regions"
                 line, col = doc.position(("overlays", b, field))
-                problems.append(PolicyError(f"overlays[{b}].{field}: a second overlay for {second.label()}", path=doc.path,
-                                            line=line, column=col, hint="merge the two overlays into one",
+                problems.append(PolicyError(f"overlays[{b}].{field}: a second overlay for {second.label()}",
+                                            path=doc.path, line=line, column=col,
+                                            hint="merge the two overlays into one",
                                             check="duplicate-id"))
                 continue
             for rule_id, patch in second.rules.items():

@@ -32,7 +32,7 @@ def _sides(args: argparse.Namespace) -> tuple[Side, Side]:
     new_policy = old_policy if same_file else load_policy(new_arg)
     sides = (Side(old_policy, str(args.old), args.old_client, args.old_region),
              Side(new_policy, str(new_arg), args.new_client, args.new_region))
-    for name, side in zip(("old", "new"), sides):
+    for name, side in zip(("old", "new"), sides, strict=False):
         _forcible(side, name)
     return sides
 

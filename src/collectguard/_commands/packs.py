@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append((p.name, p.version, span, p.title or ""))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         for r in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+            print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=False)) + "  " + r[3])
     return 1 if any(p.error for p in packs) else 0
 
 

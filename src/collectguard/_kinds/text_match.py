@@ -54,7 +54,8 @@ from ._base import CompileEnv, Finding, Kind, Params
 # inside "1,1,1,…" no match is tried again, so a long list of numbers is read in linear time.
 _NUM = r"(?<![0-9])(?<![0-9],)[0-9][0-9,]*(?:\.[0-9]+)?"
 _UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
-_CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))"
+_CURRENCY = (r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])"
+             r"|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))")
 # 参 is the Traditional 參 folded: in amounts written out (參萬) it is the numeral 叁.
 _CJK_DIGIT = "零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾"
 _CJK_NUMBER = rf"[{_CJK_DIGIT}百千万亿佰仟]+"
@@ -86,7 +87,10 @@ MACROS = {
             r"|(?:ending|ends) (?:in |with )?[0-9]{4}|last (?:four|4) digits)",
     "cjk_number": _CJK_NUMBER,
     # A share of the money: 30%, 30 percent, 7折, 七折, 六五折 (a price at 70% of it).
-    "percent": r"(?:(?:(?<![0-9.])[0-9]{1,3}(?:\.[0-9]+)?|(?<![a-z])(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
+    "percent": r"(?:(?:(?<![0-9.])[0-9]{1,3}(?:\.[0-9]+)?"
+               r"|(?<![a-z])(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+               r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+               r"\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
                r"|(?<![0-9])[1-9](?:\.[0-9])?折|[一二三四五六七八九]{1,2}折)",
 }
 _MACRO_NAMES = frozenset(MACROS)
@@ -129,7 +133,8 @@ class Learned(Params):
 
 class TextMatchParams(Params):
     groups: dict[str, TermGroup] = Field(min_length=1, description="named term groups")
-    fire_when: list[list[str]] = Field(min_length=1, description="alternatives; each a list of groups that must all match in one scope unit")
+    fire_when: list[list[str]] = Field(min_length=1, description="alternatives; each a list of groups that must all "
+                                       "match in one scope unit")
     cues: dict[str, Cue] = Field(default_factory=dict, description="named cues that clear matches nearby")
     scope: Literal["sentence", "clause", "text"] = Field("sentence", description="where co-occurring groups must be")
     learned: Learned | None = Field(None, description="a learned scorer beside the phrases: the rule "
