@@ -11,8 +11,6 @@ Not a test: nothing passes or fails. Every figure is the best of several repeats
 from __future__ import annotations
 
 import argparse
-from bisect import bisect_left, bisect_right
-from collections import deque
 import json
 import os
 import platform
@@ -21,6 +19,8 @@ import re
 import sys
 import tempfile
 import time
+from bisect import bisect_left, bisect_right
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo

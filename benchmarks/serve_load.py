@@ -38,7 +38,8 @@ import collectguard  # noqa: E402
 PACK = ROOT / "rules" / "cn-card-collection.yaml"
 EXAMPLE = json.loads((ROOT / "examples" / "third-party-call.json").read_text(encoding="utf-8"))
 ALLOWED = {"attempt": {**EXAMPLE["attempt"], "at": "2026-11-23T10:00:00+08:00"}, "history": EXAMPLE["history"]}
-NOTE = {"text": "您好，这里是信用卡中心。请转告他尽快回电，谢谢。", "context": {"party": "third_party", "relation": "sibling"}}
+NOTE = {"text": "您好，这里是信用卡中心。请转告他尽快回电，谢谢。",
+        "context": {"party": "third_party", "relation": "sibling"}}
 
 
 def bodies(endpoint: str) -> tuple[str, list[bytes]]:

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import collectguard
-    from collectguard._corpus import Gate, Floor, check, corpus_files, read_corpus, read_gates, score_policy, total
+    from collectguard._corpus import Floor, Gate, check, corpus_files, read_corpus, read_gates, score_policy, total
 
     try:
         policy = collectguard.load_policy(args.policy)

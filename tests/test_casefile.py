@@ -88,7 +88,8 @@ def test_broken_case_files_exit_2_with_the_line(capsys, tmp_path) -> None:
     code, out, _ = _run(capsys, tmp_path, CASES.replace("expect: {allowed: false, fires: [hours]}",
                                                           "expect: {alowed: false}"))
     assert code == 2
-    assert f"{tmp_path / 'p.tests.yaml'}:10:14: error [unknown-key] cases[1].expect.alowed: unknown key 'alowed' (did you mean 'allowed'?)" in out
+    assert (f"{tmp_path / 'p.tests.yaml'}:10:14: error [unknown-key] cases[1].expect.alowed: "
+            "unknown key 'alowed' (did you mean 'allowed'?)") in out
     code, out, _ = _run(capsys, tmp_path, CASES.replace("fires: [hours], next", "fires: [hour], next"))
     assert code == 2 and "no rule 'hour' in p.yaml (did you mean 'hours'?)" in out
     code, out, _ = _run(capsys, tmp_path, CASES.replace("policy: p.yaml", "policy: q.yaml"))
@@ -118,7 +119,8 @@ def test_a_broken_case_file_never_reads_pass(capsys, tmp_path) -> None:
 
 def test_every_problem_of_a_case_file_in_one_run_with_line_and_column(capsys, tmp_path) -> None:
     broken = (CASES.replace("expect: {allowed: false, fires: [hours]}", "expect: {alowed: false}")
-              .replace("    expect: {error: \"no UTC offset\"}", "    expect: {error: \"no UTC offset\"}\n    extra: 1"))
+              .replace("    expect: {error: \"no UTC offset\"}",
+                       "    expect: {error: \"no UTC offset\"}\n    extra: 1"))
     code, out, _ = _run(capsys, tmp_path, broken)
     path = tmp_path / "p.tests.yaml"
     assert code == 2
@@ -152,7 +154,7 @@ def test_lint_points_a_case_file_to_collectguard_test(capsys, tmp_path) -> None:
     code = main(["lint", str(tmp_path / "p.tests.yaml")])
     out = capsys.readouterr().out
     assert code == 0
-    assert f"warning [case-file]" in out and f"collectguard test {tmp_path / 'p.tests.yaml'}" in out
+    assert "warning [case-file]" in out and f"collectguard test {tmp_path / 'p.tests.yaml'}" in out
     assert "missing-field" not in out and "unknown-key" not in out
 
 
@@ -192,7 +194,8 @@ def test_json_format(capsys, tmp_path) -> None:
     code, out, _ = _run(capsys, tmp_path, CASES, "--format", "json")
     report = json.loads(out)
     assert code == 1 and report["passed"] is False and report["summary"].startswith("FAIL 2/4")
-    assert report["counts"] == {"cases": 4, "passed": 2, "failed": 2, "todo": 0, "deselected": 0, "files": 1, "broken_files": 0}
+    assert report["counts"] == {"cases": 4, "passed": 2, "failed": 2, "todo": 0, "deselected": 0, "files": 1,
+                                "broken_files": 0}
     assert [c["passed"] for c in report["cases"]] == [True, False, False, True]
     assert report["cases"][0]["fired"] == ["hours"] and report["cases"][0]["line"] == 5
     assert report["uncovered"][0]["rules"] == ["stop"] and report["uncovered"][0]["level"] == "warning"
@@ -305,7 +308,8 @@ def test_text_examples_count_todo_apart_and_report_a_todo_that_passes(capsys, tm
     code, out, _ = _run(capsys, tmp_path, TEXTS, policy=TEXT_POLICY)
     assert code == 0, out
     assert out.splitlines()[-1].startswith("PASS 2/2 cases in 1 file, 1 todo failing as known, 1 todo passing now (")
-    assert f"{tmp_path / 'p.tests.yaml'}:15: warning: a todo case passes now, remove its todo: You will go to JAIL." in out
+    assert (f"{tmp_path / 'p.tests.yaml'}:15: warning: a todo case passes now, remove its todo: "
+            "You will go to JAIL.") in out
     assert "TODO 进去了" not in out
     code, out, _ = _run(capsys, tmp_path, TEXTS, "--todo", policy=TEXT_POLICY)
     assert code == 0 and f"{tmp_path / 'p.tests.yaml'}:12: TODO 进去了\n    进去 is not read as jail yet" in out
@@ -323,7 +327,8 @@ def test_wrong_spans_and_a_todo_in_junit(capsys, tmp_path) -> None:
 
 def test_a_context_name_must_be_declared(capsys, tmp_path) -> None:
     code, out, _ = _run(capsys, tmp_path, TEXTS.replace("context: sibling", "context: sibbling"), policy=TEXT_POLICY)
-    assert code == 2 and f"{tmp_path / 'p.tests.yaml'}:10:14: error [unknown-context] cases[1] '你不会坐牢': no context 'sibbling' in contexts" in out
+    assert code == 2 and (f"{tmp_path / 'p.tests.yaml'}:10:14: error [unknown-context] cases[1] '你不会坐牢': "
+                          "no context 'sibbling' in contexts") in out
 
 
 def test_an_attempt_case_still_needs_its_name(capsys, tmp_path) -> None:

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from conftest import PACK, ROOT, attempt, call, entry
 from collectguard.cli import main
+from conftest import PACK, ROOT, call, entry
 
 
 def run(capsys, args, stdin: str = ""):

@@ -221,7 +221,8 @@ def test_a_fact_of_the_wrong_shape_is_refused() -> None:
 
 
 @pytest.mark.parametrize("extra, message", [
-    ("from_fact: not_befor", "rules[0].params.from_fact: fact 'not_befor' is not declared (did you mean 'not_before'?)"),
+    ("from_fact: not_befor",
+     "rules[0].params.from_fact: fact 'not_befor' is not declared (did you mean 'not_before'?)"),
     ("until_fact: flag", "rules[0].params.until_fact: until_fact reads a time fact (HH:MM), not a boolean"),
 ])
 def test_a_fact_named_must_be_declared_a_time(extra: str, message: str) -> None:

@@ -6,8 +6,7 @@ import pytest
 
 import collectguard
 from collectguard._plan import PlanSummary, plan
-from conftest import NUMBER, attempt, entry, policy_from
-from conftest import call as pack_call
+from conftest import attempt, call as pack_call, entry, policy_from
 
 REG_F = """
 id: t
@@ -61,7 +60,8 @@ def test_without_before_attempt_a_calendar_window_counts_the_whole_period() -> N
 
 
 def test_before_attempt_on_a_rolling_window_leaves_out_an_entry_at_the_same_instant() -> None:
-    text = REG_F.replace("window: {calendar_days: 7, before_attempt: %s}", "window: {rolling: 7d, before_attempt: true}")
+    text = REG_F.replace("window: {calendar_days: 7, before_attempt: %s}",
+                         "window: {rolling: 7d, before_attempt: true}")
     policy = policy_from(text)
     history = [logged("2026-03-02T15:00:00-05:00", "answered")]
     assert policy.check_attempt(call("2026-03-02T15:00:00-05:00"), history).allowed

@@ -145,7 +145,8 @@ overlays:""", 1))
 def test_an_unknown_client_is_refused_with_did_you_mean(policy) -> None:
     assert check(policy, {**REC, "stop_contact": True}, client="example-bank").allowed  # its overlay
     for client in ("exmaple-bank", "Example-Bank"):
-        with pytest.raises(collectguard.InputError, match=r"attempt.client: unknown client .*did you mean 'example-bank'"):
+        with pytest.raises(collectguard.InputError,
+                           match=r"attempt.client: unknown client .*did you mean 'example-bank'"):
             check(policy, REC, client=client)
     with pytest.raises(collectguard.InputError, match="context.client: unknown client 'acme'"):
         policy.check_note("hello", {"party": "debtor", "client": "acme"})
@@ -170,7 +171,8 @@ def test_a_rule_reading_an_undeclared_fact_or_a_wrong_value_does_not_load(yaml, 
 def test_policy_booleans_are_strict(field) -> None:
     with pytest.raises(collectguard.PolicyError, match="expected true or false"):
         policy_from(POLICY.replace("    kind: fact-block\n    params: {facts: {stop_contact: true}}",
-                                   f"    kind: fact-block\n    {field}\n    params: {{facts: {{stop_contact: true}}}}", 1))
+                                   f"    kind: fact-block\n    {field}\n"
+                                   "    params: {facts: {stop_contact: true}}", 1))
 
 
 # -- the property: nothing a careless or hostile integrator sends is an allow -----------

@@ -163,6 +163,7 @@ def test_bad_history_entries_on_the_counted_contact_are_refused(bad: dict, messa
      r"outcomes or outcomes_not, not both"),
 ])
 def test_invalid_parameters_are_refused(params: str, message: str) -> None:
-    text = f"id: t\nversion: '1'\ntimezone: UTC\nrules:\n  - id: cap\n    kind: frequency-cap\n    params:\n      {params}\n"
+    text = ("id: t\nversion: '1'\ntimezone: UTC\nrules:\n  - id: cap\n    kind: frequency-cap\n"
+            f"    params:\n      {params}\n")
     with pytest.raises(collectguard.PolicyError, match=message):
         policy_from(text)

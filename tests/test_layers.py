@@ -59,7 +59,8 @@ def test_layers_stack_and_a_later_layer_wins(bank, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("body, message, line", [
-    ("changes:\n  quiet-hour: {enabled: false}\n", "changes: no rule 'quiet-hour' in the packs below (did you mean 'quiet-hours'?)", 4),
+    ("changes:\n  quiet-hour: {enabled: false}\n",
+     "changes: no rule 'quiet-hour' in the packs below (did you mean 'quiet-hours'?)", 4),
     ("changes:\n  quiet-hours: {params: {from: 9}}\n", "changes.quiet-hours.params.from: expected text, got 9", 4),
     ("rules:\n  - id: quiet-hours\n    kind: fact-block\n    params: {facts: {stop_contact: true}}\n",
      "rule 'quiet-hours' is in the packs below", 5),

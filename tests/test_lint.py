@@ -106,12 +106,14 @@ def test_text_format(capsys, monkeypatch) -> None:
 def test_github_format_is_chosen_under_actions(capsys, monkeypatch) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     _, out, _ = run(capsys, str(BROKEN / "08-zone-typo.yaml"))
-    assert out.startswith(f"::error file={BROKEN / '08-zone-typo.yaml'},line=3,col=11,title=collectguard invalid-value::")
+    assert out.startswith(f"::error file={BROKEN / '08-zone-typo.yaml'},line=3,col=11,"
+                          "title=collectguard invalid-value::")
     assert "did you mean 'Asia/Shanghai'?" in out
 
 
 def test_sarif_shape(capsys) -> None:
-    _, out, _ = run(capsys, "--format", "sarif", str(BROKEN / "35-unquoted-times.yaml"), str(BROKEN / "01-unknown-kind.yaml"))
+    _, out, _ = run(capsys, "--format", "sarif", str(BROKEN / "35-unquoted-times.yaml"),
+                    str(BROKEN / "01-unknown-kind.yaml"))
     sarif = json.loads(out)
     assert sarif["version"] == "2.1.0"
     driver = sarif["runs"][0]["tool"]["driver"]

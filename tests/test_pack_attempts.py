@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import collectguard
-
 from conftest import CALL_FACTS, attempt, call, entry
 
 

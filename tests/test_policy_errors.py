@@ -36,14 +36,16 @@ def _error(text: str) -> collectguard.PolicyError:
      "unknown rule kind 'contact-hour' (did you mean 'contact-hours'?)"),
     (GOOD.replace("    params:", "    parmas:"), "7:5", "unknown key 'parmas' (did you mean 'params'?)"),
     (GOOD.replace('version: "1"', "version: 1"), "2:10", "version: expected text, got 1 (quote it"),
-    (GOOD.replace("Asia/Shanghai", "Asia/Shangai"), "3:11", "unknown time zone 'Asia/Shangai' (did you mean 'Asia/Shanghai'?)"),
+    (GOOD.replace("Asia/Shanghai", "Asia/Shangai"), "3:11",
+     "unknown time zone 'Asia/Shangai' (did you mean 'Asia/Shanghai'?)"),
     (GOOD.replace("until: 22:00", "until: 25:00"), "7:34", "'25:00' is not a time of day"),
     (GOOD + "  - id: hours\n    kind: fact-block\n    params: {facts: {stop_contact: true}}\n", "8:9",
      "duplicate rule id 'hours'"),
     (GOOD.replace("timezone: Asia/Shanghai\n", "timezone: Asia/Shanghai\ntimezone: UTC\n"), "4:1",
      "duplicate key 'timezone' (first given on line 3)"),
     (GOOD.replace("{from: 08:00, until: 22:00}", "{from: 08:00, until: 22:00"), "8:1", "YAML syntax"),
-    (GOOD.replace("    params: {from: 08:00, until: 22:00}\n", ""), "5:5", "rules[0]: required field 'params' is missing"),
+    (GOOD.replace("    params: {from: 08:00, until: 22:00}\n", ""), "5:5",
+     "rules[0]: required field 'params' is missing"),
     (GOOD + "overlays:\n  - client: b\n    rules:\n      hour: {enabled: false}\n", "11:7",
      "overlays[0].rules: no rule 'hour' in this policy (did you mean 'hours'?)"),
     (GOOD + "overlays:\n  - client: b\n    rules:\n      hours: {params: {until: 8pm}}\n", "11:31",
@@ -75,7 +77,8 @@ def test_overlay_switches_rules_and_validates_merged_params() -> None:
 
 
 def test_rule_effective_dates_are_inclusive_in_the_policy_zone() -> None:
-    text = GOOD.replace("    kind: contact-hours", "    kind: contact-hours\n    effective: {from: 2026-11-24, until: 2026-11-30}")
+    text = GOOD.replace("    kind: contact-hours",
+                        "    kind: contact-hours\n    effective: {from: 2026-11-24, until: 2026-11-30}")
     policy = policy_from(text)
     assert policy.check_attempt(attempt("2026-11-23T23:00:00+08:00")).allowed
     assert not policy.check_attempt(attempt("2026-11-24T00:00:00+08:00")).allowed

@@ -58,8 +58,9 @@ def test_a_region_and_a_client_overlay_apply_together(policy) -> None:
 
 def test_two_overlays_changing_one_setting_that_can_meet_do_not_load() -> None:
     clash = POLICY.replace('hours: {params: {from: "09:00"}}', 'weekly: {params: {max: 3}}')
-    with pytest.raises(collectguard.PolicyError, match=r"overlays\[1\].rules.weekly: changes params.max, as overlays\[0\] "
-                                                      r"\(regions US-MA\) does, and both can apply to one attempt"):
+    with pytest.raises(collectguard.PolicyError,
+                       match=r"overlays\[1\].rules.weekly: changes params.max, as overlays\[0\] "
+                             r"\(regions US-MA\) does, and both can apply to one attempt"):
         policy_from(clash)
     # exclusive regions never meet: no conflict
     policy_from(clash.replace("  - client: acme\n", "  - regions: [US-CA]\n"))

@@ -206,7 +206,8 @@ def test_health_ready_metrics_openapi(served) -> None:
     assert (f'collectguard_policy_info{{digest="{policy.digest}",id="cn-card-collection",'
             f'path="{policy.path}",version="{policy.version}"}} 1.0') in metrics
     assert 'collectguard_decisions_total{endpoint="check",result="denied"}' in metrics
-    assert 'collectguard_rule_fired_total{endpoint="check",result="denied",rule="quiet-hours",severity="deny"}' in metrics
+    assert ('collectguard_rule_fired_total{endpoint="check",result="denied",rule="quiet-hours",'
+            'severity="deny"}') in metrics
     assert 'collectguard_request_duration_seconds_bucket{endpoint="check",le="0.005"}' in metrics
     spec = server.client.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.") and {"/v1/check", "/v1/check/batch", "/v1/check-note"} <= set(spec["paths"])

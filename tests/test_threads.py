@@ -58,9 +58,10 @@ def test_two_policies_checked_from_many_threads_agree_with_one_thread(pack) -> N
 
     jobs = [(policy, kind, item) for policy in (pack, other)
             for kind, items in (("note", notes), ("attempt", attempts)) for item in items]
-    jobs = [job for pair in zip(jobs[: len(jobs) // 2], jobs[len(jobs) // 2:]) for job in pair]  # interleaved
+    # interleaved
+    jobs = [job for pair in zip(jobs[: len(jobs) // 2], jobs[len(jobs) // 2:], strict=False) for job in pair]
     alone = [decide(job) for job in jobs]
-    assert any(a != b for a, b in zip(alone[0::2], alone[1::2]))  # the two policies do decide differently
+    assert any(a != b for a, b in zip(alone[0::2], alone[1::2], strict=False))  # the two policies do decide differently
     with ThreadPoolExecutor(max_workers=8) as pool:
         for _ in range(3):
             assert list(pool.map(decide, jobs)) == alone

@@ -164,7 +164,8 @@ def test_explain_reads_every_candidate_zone(candidates) -> None:
 
 # -- boundaries and DST -----------------------------------------------------------------
 
-DST = CANDIDATES.replace("US-AZ: [America/Phoenix]", "US-AZ: [America/Phoenix]\n    NY-AZ: [America/New_York, America/Phoenix]\n"
+DST = CANDIDATES.replace("US-AZ: [America/Phoenix]",
+                         "US-AZ: [America/Phoenix]\n    NY-AZ: [America/New_York, America/Phoenix]\n"
                          "    NY-HI: [America/New_York, Pacific/Honolulu]")
 
 
@@ -326,7 +327,8 @@ def test_a_layer_replaces_the_zones_and_its_mistakes_are_in_its_own_file(tmp_pat
                                          encoding="utf-8")
     with pytest.raises(collectguard.InputError, match="pack 'strict' requires the recipient's zone"):
         collectguard.load_policy(tmp_path / "layer.yaml").check_attempt(call("2026-06-10T12:00:00-04:00"))
-    (tmp_path / "bad.yaml").write_text('id: bad\nversion: "1"\nextends: base.yaml\nzones:\n  candidates: [Mars/Olympus]\n',
+    (tmp_path / "bad.yaml").write_text('id: bad\nversion: "1"\nextends: base.yaml\n'
+                                       'zones:\n  candidates: [Mars/Olympus]\n',
                                        encoding="utf-8")
     with pytest.raises(collectguard.PolicyError) as caught:
         collectguard.load_policy(tmp_path / "bad.yaml")
@@ -376,7 +378,9 @@ _POOL_POLICIES: dict[tuple[str, ...], collectguard.Policy] = {}
 
 def _pool_policy(zones: tuple[str, ...]) -> collectguard.Policy:
     if zones not in _POOL_POLICIES:
-        _POOL_POLICIES[zones] = policy_from(REQUIRE.replace("{require: true}", "{by_region: {R: [%s]}}" % ", ".join(zones)))
+        # (%-format: the braces are YAML's)
+        by_region = "{by_region: {R: [%s]}}" % ", ".join(zones)  # noqa: UP031
+        _POOL_POLICIES[zones] = policy_from(REQUIRE.replace("{require: true}", by_region))
     return _POOL_POLICIES[zones]
 
 
@@ -389,7 +393,8 @@ def test_a_sound_zones_block_lints_without_a_finding(tmp_path) -> None:
     path.write_text(CANDIDATES.replace("  - id: hours\n", "  - id: hours\n    message: m\n    citation: c\n"),
                     encoding="utf-8")
     assert [p.check for p in lint_file(path)] == []
-    path.write_text(CANDIDATES.replace("    US-HI: [Pacific/Honolulu]\n", "    US-HI: [Pacific/Honolulu, Pacific/Guam]\n"),
+    path.write_text(CANDIDATES.replace("    US-HI: [Pacific/Honolulu]\n",
+                                       "    US-HI: [Pacific/Honolulu, Pacific/Guam]\n"),
                     encoding="utf-8")
     assert "zones-not-in-candidates" in [p.check for p in lint_file(path)]
 

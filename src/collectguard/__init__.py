@@ -11,6 +11,9 @@ Load a policy once, then check a proposed contact attempt (with its history) or 
 
 from __future__ import annotations
 
+import inspect as _inspect
+import typing as _typing
+
 from ._audit import AuditSummary, audit, audit_records
 from ._decision import Decision, PolicyRef, Reason, RuleTrace
 from ._errors import CollectguardError, InputError, PolicyError
@@ -47,3 +50,19 @@ __all__ = [
     "parse_policy",
     "plan",
 ]
+
+
+def _here(obj: _typing.Any) -> None:
+    """Make a public object say it is ``collectguard``'s (its repr, docs, pickles and tracebacks
+    name the module to import it from). A class's annotations written as text are resolved
+    first: typing.get_type_hints reads them in the module the class names."""
+    own = _inspect.get_annotations(obj) if isinstance(obj, type) else {}
+    if own and any(isinstance(hint, str) for hint in own.values()):
+        hints = _typing.get_type_hints(obj, include_extras=True)
+        obj.__annotations__ = {name: hints[name] for name in own}
+    obj.__module__ = __name__
+
+
+for _name in __all__:
+    _here(globals()[_name])
+del _name

@@ -13,11 +13,11 @@ counts per contact) and each partition audited on its own with :func:`audit_reco
 from __future__ import annotations
 
 from bisect import insort
-from difflib import get_close_matches
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from difflib import get_close_matches
 from typing import Any
 
 from ._clock import ClockError, instant
@@ -40,11 +40,11 @@ class AuditSummary:
     # Records that could not be judged (unreadable, or a field refused): reported one by
     # one with their place; the audit is incomplete while any is.
     refused: int = 0
-    by_rule: Counter = field(default_factory=Counter)
-    by_client: Counter = field(default_factory=Counter)
-    by_day: Counter = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_client: Counter[str] = field(default_factory=Counter)
+    by_day: Counter[str] = field(default_factory=Counter)
 
-    def merge(self, other: "AuditSummary") -> None:
+    def merge(self, other: AuditSummary) -> None:
         for name in ("records", "attempts", "texts", "broken", "refused"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("by_rule", "by_client", "by_day"):

@@ -32,7 +32,7 @@ from typing import Any
 try:
     from re import _parser as _sre  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre  # type: ignore[no-redef, unused-ignore]  # (used on Python 3.10)
 
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 _BASE_ALPHABET = "".join(chr(c) for c in range(32, 127)) + "\t\n\u3000中国人民法院，。！？、：；“”é"

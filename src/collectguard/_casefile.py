@@ -16,8 +16,8 @@ A case file sits beside its policy (``X.tests.yaml`` for ``X.yaml``)::
         expect: {allowed: true, not_fires: [unauthorized-waiver]}
 
 Facts merge name by name: a case's ``facts`` add to (or replace single facts of) the
-defaults' facts. ``client`` and ``region`` on a case set the attempt's or context's client and region. ``expect.error`` expects the
-input to be refused with a message containing that text; ``expect.judged_in`` and
+defaults' facts. ``client`` and ``region`` on a case set the attempt's or context's client and
+region. ``expect.error`` expects the input to be refused with a message containing that text; ``expect.judged_in`` and
 ``expect.denied_in`` name the candidate zones an attempt without timezone was judged in and
 those a denying rule fired in (a case drops the defaults' zone with ``timezone: null``).
 
@@ -53,7 +53,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -69,33 +69,33 @@ class _Strict(BaseModel):
 
 
 class Expect(_Strict):
-    allowed: Union[bool, None] = Field(None, description="the decision")
+    allowed: bool | None = Field(None, description="the decision")
     fires: list[str] = Field(default_factory=list, description="rules that must be among the reasons")
     not_fires: list[str] = Field(default_factory=list, description="rules that must not be")
     only: bool = Field(False, description="fires lists every rule that fires, no others")
-    next_allowed_at: Union[str, None] = Field("unset", description="the earliest allowed instant, or null")
-    error: Union[str, None] = Field(None, description="the input must be refused with this in the message")
-    judged_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the pack's "
+    next_allowed_at: str | None = Field("unset", description="the earliest allowed instant, or null")
+    error: str | None = Field(None, description="the input must be refused with this in the message")
+    judged_in: list[str] | None = Field(None, description="an attempt without timezone: the pack's "
                                               "candidate zones it was judged in (in any order)")
-    denied_in: Union[list[str], None] = Field(None, description="an attempt without timezone: the candidate "
+    denied_in: list[str] | None = Field(None, description="an attempt without timezone: the candidate "
                                               "zones in which a denying rule fired (in any order)")
     spans: dict[str, list[str]] = Field(default_factory=dict,
                                         description="per rule, the texts of its evidence spans in order")
 
 
 class Case(_Strict):
-    name: Union[str, None] = Field(None, min_length=1, description="required of attempt cases; a text's defaults to the text")
-    client: Union[str, None] = None
-    region: Union[str, None] = None
-    attempt: Union[dict[str, Any], None] = None
+    name: str | None = Field(None, min_length=1, description="required of attempt cases; a text's defaults to the text")
+    client: str | None = None
+    region: str | None = None
+    attempt: dict[str, Any] | None = None
     history: list[dict[str, Any]] = Field(default_factory=list)
-    text: Union[str, None] = None
-    context: Union[dict[str, Any], str, None] = Field(None, description="a context, or the name of one in contexts")
+    text: str | None = None
+    context: dict[str, Any] | str | None = Field(None, description="a context, or the name of one in contexts")
     expect: Expect
-    todo: Union[str, None] = Field(None, min_length=1, description="a known gap: reported, not a failure")
+    todo: str | None = Field(None, min_length=1, description="a known gap: reported, not a failure")
 
     @model_validator(mode="after")
-    def _one_subject(self) -> "Case":
+    def _one_subject(self) -> Case:
         if (self.attempt is None) == (self.text is None):
             raise ValueError("a case has either attempt (with history) or text (with context)")
         if self.text is not None and self.history:
@@ -255,7 +255,7 @@ def run_case(cases: CaseSet, index: int) -> Result:
 def run_cases(cases: CaseSet, select: Callable[[Case], bool] | None = None) -> FileReport:
     """Run the selected cases (all by default) of a case file that loaded."""
     report = FileReport(cases.path, cases.policy, policy_path=cases.policy_path)
-    for case, line in zip(cases.spec.cases, cases.lines):
+    for case, line in zip(cases.spec.cases, cases.lines, strict=False):
         if select is None or select(case):
             report.results.append(_run(cases.policy, cases.spec, case, cases.path, line))
         else:
@@ -411,7 +411,7 @@ _KEYWORD_TOKEN = re.compile(r"\(|\)|[^\s()]+")
 def keyword_filter(expr: str) -> Callable[[Case], bool]:
     """``-k``: words joined by and, or, not and parentheses; a word selects a case whose name,
     or one of whose expected rules (fires, not_fires), contains it (case-insensitive)."""
-    tokens = _KEYWORD_TOKEN.findall(expr)
+    tokens: list[str] = _KEYWORD_TOKEN.findall(expr)
     pos = 0
 
     def bad(why: str) -> CollectguardError:

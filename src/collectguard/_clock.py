@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dateutil.parser import isoparse
@@ -134,7 +135,7 @@ def first_instant_at_wall(day: date, clock: time, tz: ZoneInfo, after: datetime)
     None when every such instant is before ``after``.
     """
     wall = datetime.combine(day, clock)
-    offset = tz.utcoffset(wall)
+    offset = cast(timedelta, tz.utcoffset(wall))  # a ZoneInfo always has an offset, never None
     if offset == tz.utcoffset(wall.replace(fold=1)):
         # The usual case: the wall time happens exactly once (no gap, no repeat).
         found = (wall - offset).replace(tzinfo=UTC)

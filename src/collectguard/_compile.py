@@ -213,7 +213,8 @@ class _Compiler:
         for client in (None, *sorted(clients)):
             for region in (None, *sorted(regions)):
                 chosen = tuple(j for j, o in enumerate(spec.overlays)
-                               if (o.client is None or o.client == client) and (o.regions is None or region in o.regions))
+                               if (o.client is None or o.client == client)
+                               and (o.regions is None or region in o.regions))
                 if chosen not in by_overlays:
                     by_overlays[chosen] = self.rule_set(chosen, client, region)
                 sets[client, region] = by_overlays[chosen]
@@ -258,10 +259,12 @@ class _Compiler:
                 placed.append((rule, ("overlays", j, "add", k)))
         if not overlays:
             client = region = None
-        attempt, text, disabled = [], [], []
+        attempt: list[CompiledRule] = []
+        text: list[CompiledRule] = []
+        disabled: list[tuple[str, str]] = []
         for rule, where in placed:
             if not rule.enabled:
-                disabled.append((rule.id, rule.kind))  # type: ignore[attr-defined]
+                disabled.append((rule.id, rule.kind))
                 continue
             known = self.compiled.get(id(rule))
             if known is not None and known[0] is rule:
@@ -288,13 +291,13 @@ class _Compiler:
                           self.groups)
 
     def rule(self, rule: RuleBase, where: tuple[Any, ...]) -> CompiledRule:
-        kind = BY_NAME[rule.kind]  # type: ignore[attr-defined]
+        kind = BY_NAME[rule.kind]
         doc = self.doc
         origin = self.origins.get(where[:2])
         if origin is not None:  # a layered pack: the file the rule was written in
             doc, where = origin[0], origin[1] + where[2:]
         try:
-            check = kind.compile(rule.params, self.env(rule.id, doc))  # type: ignore[attr-defined]
+            check = kind.compile(rule.params, self.env(rule.id, doc))
         except ValueError as exc:
             raise rule_error(doc, where, rule.id, exc) from None
         return CompiledRule(
@@ -348,7 +351,7 @@ def _text_layers(spec: PolicySpec, lexicons: Mapping[str, tuple[str, ...]]) -> t
     pinyin = [fold(t) for t in phonetic.terms]
     if phonetic.pinyin:  # the literal terms the rules' kinds match, read back from pinyin
         for rule in rules:
-            pinyin += BY_NAME[rule.kind].terms(rule.params, lexicons)  # type: ignore[attr-defined]
+            pinyin += BY_NAME[rule.kind].terms(rule.params, lexicons)
     layer = Phonetic(pinyin, [fold(t) for t in phonetic.homophones], [fold(t) for t in phonetic.initials],
                      [fold(t) for t in phonetic.not_homophones])
     return layers, layer if layer else None

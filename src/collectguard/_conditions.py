@@ -7,13 +7,13 @@ rule's term groups use the same model, so the policy language has one way to say
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from ._vocab import Channel, Party, Relation
 
-Scalar = Union[StrictBool, StrictInt, StrictFloat, StrictStr, None]
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr | None
 _EMPTY: Mapping[str, Any] = {}
 
 
@@ -22,9 +22,11 @@ class FactTest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    present: StrictBool | None = Field(None, description="true: the fact is given and not empty; false: it is absent or empty")
+    present: StrictBool | None = Field(None, description="true: the fact is given and not empty; false: it is "
+                                       "absent or empty")
     in_: list[Scalar] | None = Field(None, alias="in", description="the fact equals one of these values")
-    not_: Scalar | list[Scalar] | None = Field(None, alias="not", description="the fact is not this value (absent counts as not)")
+    not_: Scalar | list[Scalar] | None = Field(None, alias="not", description="the fact is not this value (absent "
+                                               "counts as not)")
 
     def matches(self, facts: Mapping[str, Any], name: str) -> bool:
         value = facts.get(name)
@@ -47,7 +49,8 @@ def _same(value: Any, expected: Any) -> bool:
     # bool is an int in Python: keep `true` from matching the number 1.
     if isinstance(expected, bool) or isinstance(value, bool):
         return value is expected
-    return value == expected
+    same: bool = value == expected
+    return same
 
 
 class Condition(BaseModel):
@@ -59,7 +62,7 @@ class Condition(BaseModel):
     relations: list[Relation] | None = Field(None, description="the third party's relation to the debtor")
     channels: list[Channel] | None = Field(None, description="the channel of the attempt or text")
     clients: list[str] | None = Field(None, description="the commissioning creditor")
-    facts: dict[str, Union[FactTest, Scalar]] | None = Field(
+    facts: dict[str, FactTest | Scalar] | None = Field(
         None, description="case facts: a value to equal, or a test {present, in, not}")
 
     def matches(self, subject: Any) -> bool:
@@ -142,7 +145,8 @@ class Condition(BaseModel):
         for fact, test in (self.facts or {}).items():
             if isinstance(test, FactTest):
                 if not test.matches(facts, fact):
-                    return f"facts.{fact} is {facts.get(fact)!r}, which fails {test.model_dump(by_alias=True, exclude_none=True)}"
+                    return (f"facts.{fact} is {facts.get(fact)!r}, "
+                            f"which fails {test.model_dump(by_alias=True, exclude_none=True)}")
             elif not _same(facts.get(fact), test):
                 return f"facts.{fact} is {facts.get(fact)!r}, not {test!r}"
         return None

@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -58,7 +58,7 @@ def score(rows: Iterable[dict[str, Any]], fired: Iterable[dict[str, list[dict[st
           rules: list[str]) -> dict[str, Score]:
     """Scores per rule; ``fired`` gives, per row, the spans of each text rule that fired."""
     scores = {rule: Score() for rule in rules}
-    for row, got in zip(rows, fired):
+    for row, got in zip(rows, fired, strict=False):
         expected = set(row["expect"])
         for rule in rules:
             if rule in got and rule in expected:
@@ -117,9 +117,9 @@ class Floor(_Strict):
 
 
 class Gate(_Strict):
-    per_rule: Union[Floor, None] = Field(None, description="every rule's precision and recall at least these")
-    first_score: Union[Floor, None] = Field(None, description="micro figures, rounded to 3 places, at least these")
-    min_compliant: Union[float, None] = Field(None, ge=0, le=1, description="share of texts that expect nothing")
+    per_rule: Floor | None = Field(None, description="every rule's precision and recall at least these")
+    first_score: Floor | None = Field(None, description="micro figures, rounded to 3 places, at least these")
+    min_compliant: float | None = Field(None, ge=0, le=1, description="share of texts that expect nothing")
 
 
 def read_gates(root: Path) -> dict[str, Gate]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,12 @@ class Reason:
     """
 
     __slots__ = ("rule", "severity", "message", "citation", "_evidence")
+    # Declared for type checkers; set once in __init__ (a Reason is immutable).
+    rule: str
+    severity: str
+    message: str
+    citation: str | None
+    _evidence: Any
 
     def __init__(self, rule: str, severity: str, message: str, citation: str | None, evidence: Any) -> None:
         object.__setattr__(self, "rule", rule)
@@ -54,7 +60,7 @@ class Reason:
         if not isinstance(found, Mapping):
             found = found.evidence
             object.__setattr__(self, "_evidence", found)
-        return found
+        return cast("Mapping[str, Any]", found)  # the source's evidence is a mapping
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Reason):

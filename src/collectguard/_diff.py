@@ -64,9 +64,9 @@ class DiffSummary:
     records: int = 0
     compared: int = 0  # judged under both sides
     refused: int = 0
-    changes: Counter = field(default_factory=Counter)          # change -> records
-    by_rule: dict[str, Counter] = field(default_factory=dict)  # rule -> {newly_denied, newly_allowed}
-    shifts: Counter = field(default_factory=Counter)            # seconds later (negative: earlier) -> records
+    changes: Counter[str] = field(default_factory=Counter)     # change -> records
+    by_rule: dict[str, Counter[str]] = field(default_factory=dict)  # rule -> {newly_denied, newly_allowed}
+    shifts: Counter[int] = field(default_factory=Counter)       # seconds later (negative: earlier) -> records
     now_impossible: int = 0  # a time under the old side, none under the new
     now_possible: int = 0    # none under the old side, a time under the new
 
@@ -96,7 +96,7 @@ class DiffSummary:
                 "next_allowed_shift": self.shift()}
 
 
-def _median_counts(counts: Counter) -> list[int]:
+def _median_counts(counts: Counter[int]) -> list[int]:
     """[min, median, max] of the nonzero shifts (the upper median of an even count); [] for none."""
     items = sorted((s, n) for s, n in counts.items() if s != 0)
     if not items:
@@ -138,7 +138,7 @@ def diff(old: Side, new: Side, records: Iterable[tuple[str, Any]], summary: Diff
             continue
         judged: list[_Judged] = []
         errors: list[str] = []
-        for side, session in zip(sides, sessions):
+        for side, session in zip(sides, sessions, strict=False):
             try:
                 judged.append(_judge(side, session, read, at))
             except InputError as exc:
@@ -152,7 +152,7 @@ def diff(old: Side, new: Side, records: Iterable[tuple[str, Any]], summary: Diff
             yield {"where": where, "error": message}
             continue
         if read.entry is not None:
-            for side, session in zip(sides, sessions):
+            for side, session in zip(sides, sessions, strict=False):
                 entry = read.entry
                 if side.client is not None or side.region is not None:
                     entry = _forced(entry, side)

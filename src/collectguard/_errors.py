@@ -29,7 +29,7 @@ class PolicyError(CollectguardError):
         self.check = check
         super().__init__(self.one_line())
 
-    def at(self, path: str | None, line: int | None, column: int | None) -> "PolicyError":
+    def at(self, path: str | None, line: int | None, column: int | None) -> PolicyError:
         """The same problem, placed."""
         return PolicyError(self.message, path=path, line=line, column=column, hint=self.hint,
                            check=self.check, level=self.level)

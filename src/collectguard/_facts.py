@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from difflib import get_close_matches
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, model_validator
 
@@ -55,13 +55,13 @@ class FactDecl(BaseModel):
     type: FactType = Field(description="boolean, enum (one of values), string, reference (a non-empty "
                            "reference such as an authorisation number), number, time (HH:MM), date (YYYY-MM-DD)")
     meaning: str = Field(min_length=1, description="one line: what the fact says about the case")
-    values: Union[list[str], None] = Field(None, description="the values of an enum fact")
-    absent: Union[StrictBool, StrictInt, StrictFloat, str] = Field(
+    values: list[str] | None = Field(None, description="the values of an enum fact")
+    absent: StrictBool | StrictInt | StrictFloat | str = Field(
         description="what a fact not sent means: a value of its type (read as that value), unknown "
                     "(left out: only {present: false} matches it) or refuse (the input is refused)")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "FactDecl":
+    def _consistent(self) -> FactDecl:
         if self.type == "enum":
             if not self.values:
                 raise ValueError("an enum fact lists its values: values: [...]")
@@ -288,7 +288,8 @@ def test_problem(decl: FactDecl, test: Any) -> str | None:
     if isinstance(test, FactOfType):
         if decl.type == test.type:
             return None
-        return f"{test.field} reads a {test.type} fact ({'HH:MM' if test.type == 'time' else test.type}), not a {decl.type}"
+        return (f"{test.field} reads a {test.type} fact ({'HH:MM' if test.type == 'time' else test.type}), "
+                f"not a {decl.type}")
     values: list[Any]
     if isinstance(test, BaseModel):  # {present, in, not}
         values = list(getattr(test, "in_", None) or [])

@@ -18,11 +18,11 @@ from ._errors import InputError
 from ._input import (
     CHANNEL_SET as _CHANNELS,
     DIRECTION_SET as _DIRECTIONS,
-    REACHED_SET as _REACHED,
     HISTORY_FIELDS as _FIELDS,
     OUTCOME_SET,
     PARTY_SET as _PARTIES,
     PLANNED,
+    REACHED_SET as _REACHED,
     check_history_entry,
     history_entry,
     read_time,
@@ -35,9 +35,9 @@ _UTC = timezone.utc
 _UTC_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 
 
-def _offsets() -> dict[str, Any]:
+def _offsets() -> dict[str, timedelta]:
     """Every whole-quarter-hour UTC offset as ISO text ('+08:00', '-03:30', 'Z')."""
-    out: dict[str, Any] = {"Z": timedelta(0)}
+    out: dict[str, timedelta] = {"Z": timedelta(0)}
     for minutes in range(-16 * 60, 16 * 60 + 1, 15):
         sign = "-" if minutes < 0 else "+"
         hours, rest = divmod(abs(minutes), 60)
@@ -176,7 +176,7 @@ class History:
             return cached[1]
         picked: list[tuple[datetime, int]] = []
         first, wanted = same[0], values[0]
-        rest = tuple(zip(same[1:], values[1:]))
+        rest = tuple(zip(same[1:], values[1:], strict=False))
         # A contact written another way is the same contact (see same_contact).
         contact = same_contact(wanted) if first == "contact" and type(wanted) is str else None
         names = self._names

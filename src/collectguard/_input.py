@@ -50,7 +50,7 @@ class Subject:
 
     def __init__(self, at: datetime, channel: str, party: str, relation: str | None, contact: str,
                  account: str | None, party_id: str | None, client: str | None,
-                 zones: tuple[Any, ...], facts: Mapping[str, Any], region: str | None = None) -> None:
+                 zones: tuple[Any, ...] | None, facts: Mapping[str, Any], region: str | None = None) -> None:
         self.at = at
         self.channel = channel
         self.party = party
@@ -123,7 +123,7 @@ def read_time(value: Any, where: str) -> datetime:
         raise InputError(f"{where}: {exc}") from None
 
 
-def read_zones(value: Any, default: tuple[Any, ...], where: str) -> tuple[Any, ...]:
+def read_zones(value: Any, default: tuple[Any, ...] | None, where: str) -> tuple[Any, ...] | None:
     if value is None:
         return default
     names = [value] if isinstance(value, str) else value
@@ -135,7 +135,7 @@ def read_zones(value: Any, default: tuple[Any, ...], where: str) -> tuple[Any, .
         raise InputError(f"{where}: {exc}") from None
 
 
-def read_attempt(value: Any, default_zones: tuple[Any, ...], where: str = "attempt") -> Subject:
+def read_attempt(value: Any, default_zones: tuple[Any, ...] | None, where: str = "attempt") -> Subject:
     fast = _fast_attempt(value, default_zones)
     if fast is not None:
         return fast
@@ -165,7 +165,7 @@ def read_attempt(value: Any, default_zones: tuple[Any, ...], where: str = "attem
     )
 
 
-def _fast_attempt(value: Any, default_zones: tuple[Any, ...]) -> Subject | None:
+def _fast_attempt(value: Any, default_zones: tuple[Any, ...] | None) -> Subject | None:
     """The common case, read with a handful of C-level checks; None sends it to the full reader."""
     if type(value) is not dict or not _ATTEMPT_FIELDS.issuperset(value) or not _REQUIRED.issubset(value):
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+
 class JSONInputError(ValueError):
     """Not JSON a decision can be made from; ``colno`` is the column when known."""
 

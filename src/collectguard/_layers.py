@@ -27,15 +27,29 @@ import hashlib
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from pydantic import Field, StrictBool, ValidationError
 
 from ._errors import PolicyError
 from ._facts import FactDecl
-from ._spec import (RULE_MODELS, Effective, Limits, Overlay, Rule, RulePatch, TextSettings, _Strict, _RULE_ID,
-                    ZoneSettings, _data_loc, _one, translate, vocabulary)
-from ._yaml import Document, load
+from ._spec import (
+    _RULE_ID,
+    RULE_MODELS,
+    Effective,
+    Limits,
+    Overlay,
+    Rule,
+    RulePatch,
+    TextSettings,
+    ZoneSettings,
+    _data_loc,
+    _one,
+    _Strict,
+    translate,
+    vocabulary,
+)
+from ._yaml import Document
 
 # Deeper than any real stack (regulation, jurisdiction, client): a longer chain is a mistake.
 MAX_LAYERS = 8
@@ -50,20 +64,20 @@ class LayerSpec(_Strict):
     version: str = Field(description="this layer's version, quoted")
     extends: str = Field(min_length=1, description="the pack below: a shipped pack's name or a path "
                          "relative to this file")
-    title: Union[str, None] = None
-    description: Union[str, None] = None
-    timezone: Union[str, None] = None
-    zones: Union[ZoneSettings, None] = None
-    effective: Union[Effective, None] = None
-    limits: Union[Limits, None] = None
-    undeclared_facts: Union[str, None] = None
-    unlisted_clients: Union[str, None] = None
-    require_region: Union[StrictBool, None] = Field(None, description="true: an attempt or note without the "
+    title: str | None = None
+    description: str | None = None
+    timezone: str | None = None
+    zones: ZoneSettings | None = None
+    effective: Effective | None = None
+    limits: Limits | None = None
+    undeclared_facts: str | None = None
+    unlisted_clients: str | None = None
+    require_region: StrictBool | None = Field(None, description="true: an attempt or note without the "
                                                     "recipient's region is refused (a layer of overlays by region)")
-    text: Union[TextSettings, None] = None
+    text: TextSettings | None = None
     changes: dict[str, RulePatch] = Field(default_factory=dict, description="rules of the packs below, "
                                           "changed by id (params merged key by key)")
-    rules: list[Rule] = Field(default_factory=list, description="rules only this layer has")  # type: ignore[valid-type]
+    rules: list[Rule] = Field(default_factory=list, description="rules only this layer has")
     facts: dict[str, FactDecl] = Field(default_factory=dict)
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
     overlays: list[Overlay] = Field(default_factory=list)
@@ -197,7 +211,7 @@ def _merge(below: Stack, doc: Document, layer: LayerSpec, text: str) -> Stack:
                 line, col = doc.position((table, name), key=True)
                 raise PolicyError(f"{table}.{name}: declared differently in the packs below", path=doc.path,
                                   line=line, column=col, check="duplicate-id",
-                                  hint=f"use the same declaration, or another name")
+                                  hint="use the same declaration, or another name")
             theirs[name] = value
             place((table, name), (table, name))
     overlays = data.setdefault("overlays", [])

@@ -19,7 +19,6 @@ from ._layers import is_layer
 from ._spec import PolicySpec, RuleBase, validate
 from ._yaml import Document, load
 
-
 CASE_FILE_SUFFIXES = (".tests.yaml", ".tests.yml")
 
 
@@ -28,7 +27,8 @@ def lint_file(path: str | Path) -> list[PolicyError]:
     name = str(path)
     if name.endswith(CASE_FILE_SUFFIXES):
         return [PolicyError("a policy test case file, not a policy: lint does not check it", path=name,
-                            level="warning", check="case-file", hint=f"check and run it with: collectguard test {name}")]
+                            level="warning", check="case-file",
+                            hint=f"check and run it with: collectguard test {name}")]
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -110,7 +110,7 @@ def _lexicon_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     for j, overlay in enumerate(spec.overlays):
         rules += [(r, ("overlays", j, "add", k)) for k, r in enumerate(overlay.add)]
     for rule, _where in rules:
-        used.update(BY_NAME[rule.kind].lexicons(rule.params))  # type: ignore[attr-defined]
+        used.update(BY_NAME[rule.kind].lexicons(rule.params))
     for name, terms in spec.lexicons.items():
         if name not in used:
             line, col = doc.position(("lexicons", name))

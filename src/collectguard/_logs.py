@@ -18,12 +18,13 @@ that is not UTF-8, an unclosed quote) stops the reading with an error naming the
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ._errors import InputError
 from ._json import _DECODER, JSONInputError, loads as read_json
+
 
 class BadRecord(str):
     """A record that could not be read: the message says where and why."""
@@ -129,7 +130,8 @@ def _array(name: str, text: str, first_line: int) -> Iterator[tuple[str, Any]]:
         raise broken()
 
 
-_scan = _DECODER.scan_once  # one value per key, no NaN (see _json)
+# One value per key, no NaN (see _json). scan_once is set by JSONDecoder.__init__; typeshed omits it.
+_scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def _json_line(line: str) -> Any:
@@ -191,7 +193,8 @@ def _rows(name: str, reader: Any) -> Iterator[tuple[str, Any]]:
         bad = None
         for column, cell in row.items():
             if cell is None:  # fewer cells than the header names
-                bad = f"{where}: {_cells(sum(v is not None for v in row.values()))}, but the header names {width} columns"
+                bad = (f"{where}: {_cells(sum(v is not None for v in row.values()))}, "
+                       f"but the header names {width} columns")
                 break
             if cell == "":
                 continue

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from typing_extensions import TypedDict
@@ -28,7 +28,7 @@ from ._vocab import Channel, Direction, Outcome, Party, Reached, Relation
 # The required keys in a base of their own: Required[...] is not read back at run time
 # under postponed annotations, and __required_keys__ must tell the truth.
 class _AttemptKeys(TypedDict):
-    at: Union[str, datetime]
+    at: str | datetime
     channel: Channel
     party: Party
     contact: str
@@ -37,17 +37,17 @@ class _AttemptKeys(TypedDict):
 class AttemptDict(_AttemptKeys, total=False):
     """An attempt as a dict (what ``check_attempt`` and ``session.check`` take): the fields of :class:`Attempt`."""
 
-    relation: Union[Relation, None]
-    account: Union[str, None]
-    party_id: Union[str, None]
-    client: Union[str, None]
-    region: Union[str, None]
-    timezone: Union[str, list[str], None]
+    relation: Relation | None
+    account: str | None
+    party_id: str | None
+    client: str | None
+    region: str | None
+    timezone: str | list[str] | None
     facts: Mapping[str, Any]
 
 
 class _HistoryEntryKeys(TypedDict):
-    at: Union[str, datetime]
+    at: str | datetime
     channel: Channel
 
 
@@ -57,18 +57,18 @@ class HistoryEntryDict(_HistoryEntryKeys, total=False):
     wherever any party would count, and refuses an entry without the field it counts by
     (``contact``, ``account``, ``party_id``) when it would count it."""
 
-    party: Union[Party, None]
-    relation: Union[Relation, None]
-    contact: Union[str, None]
-    account: Union[str, None]
-    party_id: Union[str, None]
-    client: Union[str, None]
-    region: Union[str, None]
-    timezone: Union[str, list[str], None]
+    party: Party | None
+    relation: Relation | None
+    contact: str | None
+    account: str | None
+    party_id: str | None
+    client: str | None
+    region: str | None
+    timezone: str | list[str] | None
     facts: Mapping[str, Any]
-    outcome: Union[Outcome, None]
-    direction: Union[Direction, None]
-    reached: Union[Reached, None]
+    outcome: Outcome | None
+    direction: Direction | None
+    reached: Reached | None
 
 
 class _NoteContextKeys(TypedDict):
@@ -78,10 +78,10 @@ class _NoteContextKeys(TypedDict):
 class NoteContextDict(_NoteContextKeys, total=False):
     """A note's context as a dict (what ``check_note`` takes): the fields of :class:`NoteContext`."""
 
-    relation: Union[Relation, None]
-    channel: Union[Channel, None]
-    client: Union[str, None]
-    region: Union[str, None]
+    relation: Relation | None
+    channel: Channel | None
+    client: str | None
+    region: str | None
     facts: Mapping[str, Any]
 
 
@@ -154,13 +154,13 @@ class _Contact(_Checked):
 
     at: AwareDatetime = Field(description=_AT)
     channel: Channel = Field(description="how the party is reached")
-    relation: Union[Relation, None] = Field(None, description="a third party's relation to the debtor")
-    account: Union[str, None] = Field(None, description="the debt or account the contact is about")
-    party_id: Union[str, None] = Field(None, description="the person reached, across all their numbers")
-    client: Union[str, None] = Field(None, description="the commissioning creditor; selects its overlay")
-    region: Union[str, None] = Field(None, description="the recipient's region (a state or province code, "
+    relation: Relation | None = Field(None, description="a third party's relation to the debtor")
+    account: str | None = Field(None, description="the debt or account the contact is about")
+    party_id: str | None = Field(None, description="the person reached, across all their numbers")
+    client: str | None = Field(None, description="the commissioning creditor; selects its overlay")
+    region: str | None = Field(None, description="the recipient's region (a state or province code, "
                                      "e.g. US-MA); selects the overlays for it")
-    timezone: Union[str, list[str], None] = Field(
+    timezone: str | list[str] | None = Field(
         None, description="the recipient's IANA zone, or every candidate zone when the location is "
                           "ambiguous (a time must suit all of them); absent: the pack's candidate zones "
                           "(zones:), or its zone, or refused (zones: {require: true})")
@@ -187,11 +187,11 @@ class Attempt(_Contact):
         read_attempt(dict(data), (UTC,), where=cls.__name__)
 
     if TYPE_CHECKING:
-        def __init__(self, *, at: Union[str, datetime], channel: Channel, party: Party, contact: str,
-                     relation: Union[Relation, None] = None, account: Union[str, None] = None,
-                     party_id: Union[str, None] = None, client: Union[str, None] = None,
-                     region: Union[str, None] = None, timezone: Union[str, list[str], None] = None,
-                     facts: Union[Mapping[str, Any], None] = None) -> None: ...
+        def __init__(self, *, at: str | datetime, channel: Channel, party: Party, contact: str,
+                     relation: Relation | None = None, account: str | None = None,
+                     party_id: str | None = None, client: str | None = None,
+                     region: str | None = None, timezone: str | list[str] | None = None,
+                     facts: Mapping[str, Any] | None = None) -> None: ...
 
 
 class HistoryEntry(_Contact):
@@ -202,14 +202,14 @@ class HistoryEntry(_Contact):
     counts by (``contact``, ``account``, ``party_id``) is refused when that cap would
     count it."""
 
-    party: Union[Party, None] = Field(None, description="the debtor, or a third party; absent: unknown, "
+    party: Party | None = Field(None, description="the debtor, or a third party; absent: unknown, "
                                       "counted wherever either would be")
-    contact: Union[str, None] = Field(None, min_length=1, description="the number or address dialled")
-    outcome: Union[Outcome, None] = Field(None, description="what happened; absent when unknown")
-    direction: Union[Direction, None] = Field(
+    contact: str | None = Field(None, min_length=1, description="the number or address dialled")
+    outcome: Outcome | None = Field(None, description="what happened; absent when unknown")
+    direction: Direction | None = Field(
         None, description="outbound: the collector placed it; inbound: the person contacted the collector; "
                           "absent: unknown, counted wherever either direction would be")
-    reached: Union[Reached, None] = Field(
+    reached: Reached | None = Field(
         None, description="whom it reached: the person it was for, someone_else, or a machine; absent: "
                           "unknown, counted wherever any of them would be")
 
@@ -220,23 +220,23 @@ class HistoryEntry(_Contact):
         check_history_fields(data, where=cls.__name__)
 
     if TYPE_CHECKING:
-        def __init__(self, *, at: Union[str, datetime], channel: Channel, party: Union[Party, None] = None,
-                     contact: Union[str, None] = None, relation: Union[Relation, None] = None,
-                     account: Union[str, None] = None, party_id: Union[str, None] = None,
-                     client: Union[str, None] = None, region: Union[str, None] = None,
-                     timezone: Union[str, list[str], None] = None, facts: Union[Mapping[str, Any], None] = None,
-                     outcome: Union[Outcome, None] = None, direction: Union[Direction, None] = None,
-                     reached: Union[Reached, None] = None) -> None: ...
+        def __init__(self, *, at: str | datetime, channel: Channel, party: Party | None = None,
+                     contact: str | None = None, relation: Relation | None = None,
+                     account: str | None = None, party_id: str | None = None,
+                     client: str | None = None, region: str | None = None,
+                     timezone: str | list[str] | None = None, facts: Mapping[str, Any] | None = None,
+                     outcome: Outcome | None = None, direction: Direction | None = None,
+                     reached: Reached | None = None) -> None: ...
 
 
 class NoteContext(_Checked):
     """To whom a text is said or written, and the case facts that matter."""
 
     party: Party = Field(description="the debtor, or a third party")
-    relation: Union[Relation, None] = None
-    channel: Union[Channel, None] = Field(None, description="call (a script or summary), sms, email, letter, visit")
-    client: Union[str, None] = None
-    region: Union[str, None] = Field(None, description="the recipient's region, e.g. US-MA")
+    relation: Relation | None = None
+    channel: Channel | None = Field(None, description="call (a script or summary), sms, email, letter, visit")
+    client: str | None = None
+    region: str | None = Field(None, description="the recipient's region, e.g. US-MA")
     facts: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
@@ -246,6 +246,6 @@ class NoteContext(_Checked):
         read_context(dict(data), where=cls.__name__)
 
     if TYPE_CHECKING:
-        def __init__(self, *, party: Party, relation: Union[Relation, None] = None,
-                     channel: Union[Channel, None] = None, client: Union[str, None] = None,
-                     region: Union[str, None] = None, facts: Union[Mapping[str, Any], None] = None) -> None: ...
+        def __init__(self, *, party: Party, relation: Relation | None = None,
+                     channel: Channel | None = None, client: str | None = None,
+                     region: str | None = None, facts: Mapping[str, Any] | None = None) -> None: ...

@@ -28,9 +28,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Mapping
 
 from ._hanzi import TRADITIONAL_TO_SIMPLIFIED
 
@@ -144,7 +144,7 @@ class Layers:
     spelled_out: bool = True                # a-r-r-e-s-t, j a i l
     repeats: bool = True                    # jaaaail
 
-    def compiled(self) -> "_WordLayers":
+    def compiled(self) -> _WordLayers:
         return _WordLayers(DEFAULT_LEET if self.leet is None else self.leet, self.spelled_out, self.repeats)
 
 
@@ -194,7 +194,7 @@ def _first_only(match: re.Match[str]) -> list[int]:
     return [0]
 
 
-def normalize(text: str, layers: "_WordLayers | None" = None) -> Normalized:
+def normalize(text: str, layers: _WordLayers | None = None) -> Normalized:
     if not _KNOWN.issuperset(text):
         _learn(text)
     folded = text.translate(_TABLE)

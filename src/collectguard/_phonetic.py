@@ -49,7 +49,7 @@ def _bare(syllable: str) -> str:
 class _Tables:
     """pypinyin's tables, read once per process (immutable data, shared by every policy)."""
 
-    _loaded: "_Tables | None" = None
+    _loaded: _Tables | None = None
 
     def __init__(self) -> None:
         from pypinyin import Style, lazy_pinyin
@@ -69,7 +69,7 @@ class _Tables:
         self.longest = max(map(len, self.syllables))
 
     @classmethod
-    def get(cls) -> "_Tables":
+    def get(cls) -> _Tables:
         if cls._loaded is None:
             cls._loaded = cls()
         return cls._loaded

@@ -28,7 +28,8 @@ from collections.abc import Mapping
 
 from ._normalize import fold
 
-_TOKEN = re.compile(r"\s*(?:(?P<gap>~(?P<n>[0-9]{1,2})(?:\s*(?P<unit>words?|chars?)(?![a-z])(?P<wide>\s+in\s+sentence(?![a-z]))?)?)"
+_TOKEN = re.compile(r"\s*(?:(?P<gap>~(?P<n>[0-9]{1,2})"
+                    r"(?:\s*(?P<unit>words?|chars?)(?![a-z])(?P<wide>\s+in\s+sentence(?![a-z]))?)?)"
                     r"|(?P<punct>[()\[\]|])|(?P<lex>@[a-z][a-z0-9_]*)|(?P<macro>\{[a-z_]+\})|(?P<word>[^\s()\[\]|~@]+))")
 _CLAUSE = "\\n。!?;,:，；！？、."
 _SENTENCE = "\\n。!?;；！？."

@@ -26,7 +26,7 @@ class PlanSummary:
     allowed: int = 0
     moved: int = 0
     impossible: int = 0
-    by_rule: Counter = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
         return {"allowed": self.allowed, "moved": self.moved, "impossible": self.impossible,

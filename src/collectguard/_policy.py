@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from difflib import get_close_matches
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._clock import zone
 from ._compile import CompiledPolicy, CompiledRule, RuleSet, compile_policy, span as _span
@@ -23,14 +23,15 @@ from ._decision import Decision, Reason, RuleTrace, ZonesJudged
 from ._errors import InputError, PolicyError
 from ._history import History
 from ._input import Subject, read_attempt, read_context, read_history
+from ._kinds._base import Finding
 from ._layers import is_layer, read_stack
 from ._normalize import normalize
-from ._kinds._base import Finding
 from ._spec import PolicySpec, validate
 from ._yaml import Document, load
 
 if TYPE_CHECKING:
     from ._session import Session
+    from ._spec import Effective
 
 # A recipient's region as overlays and zone lists name it: an ISO 3166-1 country code,
 # optionally with a subdivision (US-MA, CN-SH, GB-SCT).
@@ -71,7 +72,7 @@ class Policy:
         self._from(compile_policy(spec, doc, digest, origins, layers))
 
     @classmethod
-    def compiled(cls, compiled: CompiledPolicy) -> "Policy":
+    def compiled(cls, compiled: CompiledPolicy) -> Policy:
         """A front over an already compiled policy."""
         policy = cls.__new__(cls)
         policy._from(compiled)
@@ -208,7 +209,8 @@ class Policy:
     def _in_force(self, at: datetime) -> None:
         first, after = self._in_force_from, self._in_force_until
         if (first is not None and at < first) or (after is not None and at >= after):
-            raise InputError(f"policy '{self.id}' is in force {_span(self._effective)} "
+            # (bounded: the policy has its effective dates)
+            raise InputError(f"policy '{self.id}' is in force {_span(cast('Effective', self._effective))} "
                              f"({self.timezone}); {at.isoformat()} is outside it")
 
     def check_attempt(self, attempt: Any, history: Iterable[Any] | None = None, *,
@@ -226,7 +228,7 @@ class Policy:
                              f"({self.max_reach().days + 1} days) or keep them in a session")
         return self._check_with(attempt, History(entries), explain, lazy=True)
 
-    def session(self, history: Iterable[Any] | None = None) -> "Session":
+    def session(self, history: Iterable[Any] | None = None) -> Session:
         """A :class:`Session` that keeps ``history`` indexed for many checks and records."""
         from ._session import Session
 
@@ -271,19 +273,21 @@ class Policy:
         if not fired and not explain and judged is None and rs.clear is not None:
             return rs.clear
         denying = [f for r, f in fired if r.severity == "deny"]
-        find = next_at = None
+        find: Callable[[], datetime | None] | None = None
+        next_at: datetime | None = None
         if denying and search:
             # The deny rules that apply, asked again at later instants; None: decide per day.
             # A timeless rule (facts, channel) that did not fire now does not fire later.
             applying = None if route is None else [
                 rule.next_open for rule, gate, check in route
                 if rule.severity == "deny" and not rule.needs.timeless and (gate is None or gate(subject))]
-            zone0 = subject.zones[0]
+            zone0 = cast("tuple[Any, ...]", subject.zones)[0]  # (set by _candidate_zones when none was sent)
 
-            def find() -> datetime | None:
+            def search_next() -> datetime | None:
                 found = self._next_allowed(rs, ctx, denying, applying)
                 return found.astimezone(zone0) if found is not None else None
 
+            find = search_next
             if not lazy:
                 next_at = find()
                 find = None
@@ -406,7 +410,8 @@ class Policy:
 
 
 def _off(rs: RuleSet) -> str:
-    return f"switched off by the overlay for client '{rs.ref.client}'" if rs.ref.client else "switched off (enabled: false)"
+    return (f"switched off by the overlay for client '{rs.ref.client}'" if rs.ref.client
+            else "switched off (enabled: false)")
 
 
 def _reasons(fired: list[tuple[CompiledRule, Finding]]) -> tuple[Reason, ...]:

@@ -43,7 +43,8 @@ def annotation(level: str, path: str | None, line: int | None, column: int | Non
                message: str) -> str:
     """A GitHub Actions workflow command that annotates a file (``::error file=...::message``)."""
     def prop(value: str) -> str:
-        return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                .replace(":", "%3A").replace(",", "%2C"))
 
     def data(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -107,7 +108,8 @@ def junit(suite: str, cases: list[dict[str, Any]]) -> str:
                 f'file={quoteattr(c["file"])} line="{c.get("line") or 0}" time="{c.get("seconds", 0.0):.4f}"')
         if c.get("failure"):
             out.append(head + ">")
-            out.append(f'      <failure message={quoteattr(c["failure"].splitlines()[0])}>{escape(c["failure"])}</failure>')
+            out.append(f'      <failure message={quoteattr(c["failure"].splitlines()[0])}>'
+                       f'{escape(c["failure"])}</failure>')
             out.append("    </testcase>")
         elif c.get("error"):
             out.append(head + ">")

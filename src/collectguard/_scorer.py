@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any

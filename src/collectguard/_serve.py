@@ -42,7 +42,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ._errors import CollectguardError
@@ -68,7 +68,7 @@ class Options:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_env(cls) -> "Options":
+    def from_env(cls) -> Options:
         return cls(**json.loads(os.environ[OPTIONS_ENV]))
 
 
@@ -314,7 +314,7 @@ class Service:
                                                  else f"{where}: {message}"))
         if self.log is not None:
             records = [_record(kind, request_id, at, policy, request, result, i if batch else None, self.log.redact)
-                       for i, (request, result) in enumerate(zip(requests, results))]
+                       for i, (request, result) in enumerate(zip(requests, results, strict=False))]
             try:
                 self.log.write(records)
             except OSError as exc:
@@ -399,7 +399,7 @@ def build_app(options: Options, policy: Policy | None = None) -> Any:
             requests = body if batch else [body]
             call = (service.decide, kind, requests, batch, _request_id(request), _explain(request))
             if batch or size > INLINE_BYTES:  # long work: off the event loop, so /healthz still answers
-                results = await run_in_threadpool(*call)
+                results = await run_in_threadpool(call[0], *call[1:])
             else:  # a single small request takes well under a millisecond: a thread hop would cost more
                 results = call[0](*call[1:])
         except _Refused as exc:

@@ -17,13 +17,25 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._decision import Decision
 from ._errors import InputError
 from ._history import CountFilter, History, _missing, naive_utc
-from ._input import DIRECTION_SET, OUTCOME_SET, PLANNED, REACHED_SET, _choice, history_entry, read_attempt, read_history, read_time
+from ._input import (
+    DIRECTION_SET,
+    OUTCOME_SET,
+    PLANNED,
+    REACHED_SET,
+    _choice,
+    history_entry,
+    read_attempt,
+    read_history,
+    read_time,
+)
 
+if TYPE_CHECKING:
+    from ._policy import Policy
 
 _HAPPENED = frozenset({"outcome", "direction", "reached"})  # a history entry's fields beyond an attempt's
 
@@ -117,7 +129,7 @@ class _Indexed(History):
                 at = naive_utc(entry["at"])
                 for same, values, filt, (times, positions) in track.caps:
                     # The first field matched already (that is how the track was found).
-                    if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:])))
+                    if ((len(same) == 1 or all(entry.get(n) == v for n, v in zip(same[1:], values[1:], strict=False)))
                             and filt.accepts(entry)):
                         where = bisect_right(times, at)
                         times.insert(where, at)
@@ -172,7 +184,7 @@ class Session:
     """
 
     def __init__(self, policy: Any, history: Iterable[Any] | None = None) -> None:
-        self.policy = policy
+        self.policy: Policy = policy
         entries = read_history(list(history) if history is not None and not isinstance(history, list) else history)
         self._history = _Indexed(list(entries))
         self._lock = threading.Lock()

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from datetime import date
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PositiveInt, StrictBool, ValidationError,
-                      create_model, field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    StrictBool,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from ._clock import ClockError, zone
 from ._conditions import Condition
@@ -34,8 +44,8 @@ class _Strict(BaseModel):
 class Effective(_Strict):
     """Dates (inclusive, in the policy's time zone) between which a policy or rule is in force."""
 
-    from_: Union[date, None] = Field(None, alias="from", description="first day in force, e.g. 2015-07-01")
-    until: Union[date, None] = Field(None, description="last day in force")
+    from_: date | None = Field(None, alias="from", description="first day in force, e.g. 2015-07-01")
+    until: date | None = Field(None, description="last day in force")
 
     def holds(self, day: date) -> bool:
         return (self.from_ is None or day >= self.from_) and (self.until is None or day <= self.until)
@@ -43,57 +53,62 @@ class Effective(_Strict):
 
 class RuleBase(_Strict):
     id: str = Field(pattern=_RULE_ID, description="a stable kebab-case id, e.g. quiet-hours")
-    when: Union[Condition, None] = Field(None, description="where the rule applies (all given fields must match)")
-    unless: Union[Condition, None] = Field(None, description="where the rule does not apply")
+    when: Condition | None = Field(None, description="where the rule applies (all given fields must match)")
+    unless: Condition | None = Field(None, description="where the rule does not apply")
     severity: Severity = Field("deny", description="deny blocks the contact; warn reports only")
-    message: Union[str, None] = Field(None, description="one line: what was found, why it matters, what to do")
-    citation: Union[str, None] = Field(None, description="the article the rule enforces")
-    effective: Union[Effective, None] = Field(None, description="when the rule is in force")
+    message: str | None = Field(None, description="one line: what was found, why it matters, what to do")
+    citation: str | None = Field(None, description="the article the rule enforces")
+    effective: Effective | None = Field(None, description="when the rule is in force")
     enabled: StrictBool = Field(True, description="false switches the rule off (overlays may switch it on)")
+    if TYPE_CHECKING:  # each model in RULE_MODELS adds these fields: its kind's name and its params
+        kind: str
+        params: Any
 
 
 def _rule_model(kind: Any) -> type[RuleBase]:
     title = "".join(part.title() for part in kind.name.split("-")) + "Rule"
-    model = create_model(  # type: ignore[call-overload]
-        title,
-        __base__=RuleBase,
-        __doc__=kind.summary,
-        kind=(Literal[kind.name], Field(description=kind.summary)),
-        params=(kind.params, Field(description=f"parameters of {kind.name}")),
-    )
+    fields: dict[str, Any] = {  # the kind's name, a runtime Literal: typed Any for type checkers
+        "kind": (Literal[kind.name], Field(description=kind.summary)),
+        "params": (kind.params, Field(description=f"parameters of {kind.name}")),
+    }
+    model = create_model(title, __base__=RuleBase, __doc__=kind.summary, **fields)
     return model
 
 
 RULE_MODELS: dict[str, type[RuleBase]] = {kind.name: _rule_model(kind) for kind in KINDS}
-Rule = Annotated[Union[tuple(RULE_MODELS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Rule = RuleBase  # one of RULE_MODELS
+else:
+    # Union[...] of a runtime tuple: the X | Y form cannot spell it.
+    Rule = Annotated[Union[tuple(RULE_MODELS.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class RulePatch(_Strict):
     """What an overlay changes in one rule; params are merged key by key into the base."""
 
-    enabled: Union[StrictBool, None] = None
-    severity: Union[Severity, None] = None
-    message: Union[str, None] = None
-    citation: Union[str, None] = None
-    params: Union[dict[str, Any], None] = Field(None, description="keys to replace in the rule's params")
-    when: Union[Condition, None] = None
-    unless: Union[Condition, None] = None
-    effective: Union[Effective, None] = None
+    enabled: StrictBool | None = None
+    severity: Severity | None = None
+    message: str | None = None
+    citation: str | None = None
+    params: dict[str, Any] | None = Field(None, description="keys to replace in the rule's params")
+    when: Condition | None = None
+    unless: Condition | None = None
+    effective: Effective | None = None
 
 
 class Overlay(_Strict):
     """Rules on top of the policy for a commissioning creditor, a region of the recipient, or both."""
 
-    client: Union[str, None] = Field(None, min_length=1, description="the client id attempts carry in their "
+    client: str | None = Field(None, min_length=1, description="the client id attempts carry in their "
                                      "client field")
-    regions: Union[list[str], None] = Field(None, min_length=1, description="the recipient's regions it applies "
+    regions: list[str] | None = Field(None, min_length=1, description="the recipient's regions it applies "
                                             "in (attempts carry region, e.g. US-MA)")
-    description: Union[str, None] = None
+    description: str | None = None
     rules: dict[str, RulePatch] = Field(default_factory=dict, description="changes to rules, by id")
     add: list[Rule] = Field(default_factory=list, description="rules only this client has")
 
     @model_validator(mode="after")
-    def _selects(self) -> "Overlay":
+    def _selects(self) -> Overlay:
         if self.client is None and self.regions is None:
             raise ValueError("an overlay names a client, regions, or both")
         return self
@@ -124,7 +139,7 @@ class TurnLabels(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _apart(self) -> "TurnLabels":
+    def _apart(self) -> TurnLabels:
         both = {fold(a).strip() for a in self.agent} & {fold(o).strip() for o in self.others}
         if both:
             raise ValueError(f"labels in both agent and others: {', '.join(sorted(both))}")
@@ -134,7 +149,7 @@ class TurnLabels(_Strict):
 class FoldLayers(_Strict):
     """The word layers a note is read through before the text rules (see docs/text-rules.md)."""
 
-    leet: Union[dict[str, str], Literal[False], None] = Field(
+    leet: dict[str, str] | Literal[False] | None = Field(
         None, description="what each digit or symbol stands for inside a Latin word (j4il, p0lice); "
         "false: off; absent: the default map 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s, ! i, | l")
     spelled_out: StrictBool = Field(True, description="a word spelt out letter by letter reads as the word "
@@ -179,11 +194,11 @@ class PhoneticSettings(_Strict):
 class TextSettings(_Strict):
     """How every text rule reads a note."""
 
-    turns: Union[TurnLabels, None] = Field(None, description="speaker labels: in a transcript only the "
+    turns: TurnLabels | None = Field(None, description="speaker labels: in a transcript only the "
                                            "agent's turns are matched")
-    fold: Union[FoldLayers, None] = Field(None, description="the word layers (leet, spelt-out and "
+    fold: FoldLayers | None = Field(None, description="the word layers (leet, spelt-out and "
                                           "repeated letters); absent: all on")
-    phonetic: Union[PhoneticSettings, None] = Field(None, description="Chinese words written by their sound "
+    phonetic: PhoneticSettings | None = Field(None, description="Chinese words written by their sound "
                                                     "(pinyin, homophones, initials); absent: off")
 
 
@@ -226,7 +241,7 @@ class ZoneSettings(_Strict):
 
     require: StrictBool = Field(False, description="true: an attempt without timezone is refused (the "
                                 "integrator must send the recipient's zone, or every zone they may be in)")
-    candidates: Union[ZoneList, None] = Field(
+    candidates: ZoneList | None = Field(
         None, description="the zones an attempt without timezone is judged in when its region has no list "
         "under by_region (every zone of the jurisdiction): a time rule must hold in all of them")
     by_region: dict[Annotated[str, Field(min_length=1)], ZoneList] = Field(
@@ -234,7 +249,7 @@ class ZoneSettings(_Strict):
         "region, e.g. US-FL: [America/New_York, America/Chicago])")
 
     @model_validator(mode="after")
-    def _says_something(self) -> "ZoneSettings":
+    def _says_something(self) -> ZoneSettings:
         if self.require and (self.candidates is not None or self.by_region):
             raise ValueError("require: true refuses every attempt without timezone, so candidates and "
                              "by_region would never be read; give one or the other")
@@ -248,15 +263,15 @@ class PolicySpec(_Strict):
 
     id: str = Field(pattern=_RULE_ID, description="the policy's id, e.g. cn-card-collection")
     version: str = Field(description='the policy\'s version, quoted: "2015.1"')
-    title: Union[str, None] = None
-    description: Union[str, None] = None
+    title: str | None = None
+    description: str | None = None
     timezone: str = Field(description="the policy's zone, e.g. Asia/Shanghai: its effective dates are read "
                           "there, and an attempt that gives no zone is judged there unless zones: says otherwise")
-    zones: Union[ZoneSettings, None] = Field(
+    zones: ZoneSettings | None = Field(
         None, description="attempts without timezone: refused (require: true), or judged in every candidate "
         "zone (candidates, by_region); absent: judged in timezone")
-    effective: Union[Effective, None] = None
-    text: Union[TextSettings, None] = Field(None, description="how text rules read notes (speaker turns)")
+    effective: Effective | None = None
+    text: TextSettings | None = Field(None, description="how text rules read notes (speaker turns)")
     lexicons: dict[str, list[str]] = Field(default_factory=dict, description="named term lists: a text rule "
                                            "writes @name for all of a list's terms, and {@name} inside a re: pattern")
     facts: dict[str, FactDecl] = Field(default_factory=dict, description="every fact the rules read, with its "
@@ -397,7 +412,8 @@ def _one(err: Any, loc: tuple[Any, ...], doc: Document, known_keys: list[str] | 
         key = loc[-1]
         line, col = doc.position(loc, key=True)
         return PolicyError(f"{where}: unknown key '{key}'", path=doc.path, line=line, column=col,
-                           hint=_did_you_mean(str(key), known_keys or _KNOWN_KEYS) or "remove it or check the docs for this block",
+                           hint=(_did_you_mean(str(key), known_keys or _KNOWN_KEYS)
+                                 or "remove it or check the docs for this block"),
                            check="unknown-key")
     if kind == "missing":
         where = _dotted(loc[:-1])
@@ -490,14 +506,16 @@ def _overlay_conflicts(doc: Document, spec: PolicySpec) -> list[PolicyError]:
         for b in range(a + 1, len(overlays)):
             first, second = overlays[a], overlays[b]
             clients_meet = first.client is None or second.client is None or first.client == second.client
-            regions_meet = first.regions is None or second.regions is None or bool(set(first.regions) & set(second.regions))
+            regions_meet = (first.regions is None or second.regions is None
+                            or bool(set(first.regions) & set(second.regions)))
             if not (clients_meet and regions_meet):
                 continue
             if first.client == second.client and first.regions == second.regions:
                 field = "client" if second.client is not None else "regions"
                 line, col = doc.position(("overlays", b, field))
-                problems.append(PolicyError(f"overlays[{b}].{field}: a second overlay for {second.label()}", path=doc.path,
-                                            line=line, column=col, hint="merge the two overlays into one",
+                problems.append(PolicyError(f"overlays[{b}].{field}: a second overlay for {second.label()}",
+                                            path=doc.path, line=line, column=col,
+                                            hint="merge the two overlays into one",
                                             check="duplicate-id"))
                 continue
             for rule_id, patch in second.rules.items():
@@ -523,12 +541,12 @@ def _fact_problems(doc: Document, spec: PolicySpec) -> list[PolicyError]:
     for j, overlay in enumerate(spec.overlays):
         places += [(("overlays", j, "rules", rid), patch) for rid, patch in overlay.rules.items()]
         places += [(("overlays", j, "add", k), r) for k, r in enumerate(overlay.add)]
-    kinds = {rule.id: BY_NAME[rule.kind] for rule in spec.rules}  # type: ignore[attr-defined]
+    kinds = {rule.id: BY_NAME[rule.kind] for rule in spec.rules}
     for where, rule in places:
         # The conditions' facts, then those its kind says the params read (a patch's params
         # are plain data: the base rule's kind reads them).
         refs = list(fact_refs(rule.model_copy(update={"params": None})))
-        kind = BY_NAME[rule.kind] if not isinstance(rule, RulePatch) else kinds.get(where[-1])  # type: ignore[attr-defined]
+        kind = BY_NAME[rule.kind] if not isinstance(rule, RulePatch) else kinds.get(where[-1])
         if kind is not None and rule.params:
             refs += kind.fact_reads(rule.params, ("params",))
         elif rule.params:  # a patch of a rule no base has (reported elsewhere): its tests as written

@@ -162,7 +162,8 @@ class Turns:
 
     def _quoted(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
-        for found in self._said.finditer(text):
+        # (called only when the patterns are set: see quoted)
+        for found in self._said.finditer(text):  # type: ignore[union-attr]
             if spans and found.start() < spans[-1][1]:
                 continue
             clause = max(text.rfind(c, 0, found.start()) for c in _CLAUSE_BREAKS) + 1
@@ -176,7 +177,7 @@ class Turns:
                 if end is None:
                     break
                 spans.append((start, end))
-                again = self._again.match(text, end)
+                again = self._again.match(text, end)  # type: ignore[union-attr]
                 if again is None:
                     break
                 start = again.start("open")

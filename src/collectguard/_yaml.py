@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -137,7 +137,7 @@ def _bounded(root: yaml.Node, path: str) -> None:
         sizes[id(node)] = size
 
 
-def _tag_error(node: yaml.Node, doc: "Document") -> PolicyError:
+def _tag_error(node: yaml.Node, doc: Document) -> PolicyError:
     line, col = _mark(node)
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     return PolicyError(f"YAML tag '{tag}' is not allowed in a policy", path=doc.path, line=line,
@@ -176,6 +176,7 @@ def _build(loader: Any, node: yaml.Node, loc: Path, doc: Document) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, loc + (i,), doc) for i, item in enumerate(node.value)]
     value = loader.construct_object(node, deep=True)
-    if isinstance(value, str) and node.style in (None, "") and YAML11_SURPRISES.match(value):
+    # Not a mapping or a sequence: a scalar node, which has a style.
+    if isinstance(value, str) and cast(yaml.ScalarNode, node).style in (None, "") and YAML11_SURPRISES.match(value):
         doc.plain_strings[loc] = value
     return value

@@ -172,7 +172,8 @@ def _add_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", required=True, help="a policy file, or a shipped pack's name (collectguard packs)")
     p.add_argument("input", nargs="?", default="-", help="request file (default: stdin)")
     p.add_argument("--jsonl", action="store_true", help="one request per line in, one decision per line out")
-    p.add_argument("--explain", action="store_true", help="show every rule: applied or why not, and the values compared")
+    p.add_argument("--explain", action="store_true",
+                   help="show every rule: applied or why not, and the values compared")
     p.add_argument("--format", choices=("json", "text"), default="json", help="output format (default json)")
 
 

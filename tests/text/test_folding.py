@@ -9,8 +9,7 @@ span: nothing lost, nothing added.
 
 from __future__ import annotations
 
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from collectguard._normalize import Layers, fold, normalize
 
@@ -85,7 +84,7 @@ def test_cantonese_function_characters_fold_to_their_mandarin_words() -> None:
 def test_the_dialect_pairs_fold_each_character_once() -> None:
     from collectguard._hanzi import DIALECT_PAIRS, TRADITIONAL_TO_SIMPLIFIED as table
 
-    pairs = dict(zip(DIALECT_PAIRS[::2], DIALECT_PAIRS[1::2]))
+    pairs = dict(zip(DIALECT_PAIRS[::2], DIALECT_PAIRS[1::2], strict=False))
     assert all(table[c] == m for c, m in pairs.items())
     assert not set(pairs.values()) & set(table)   # the Mandarin word is never folded again
 

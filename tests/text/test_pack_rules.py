@@ -29,4 +29,5 @@ def test_the_text_rules_are_plain_yaml() -> None:
         for name, group in {**params.groups, **params.cues}.items():
             for term in group.any:
                 # A literal that looks like a pattern never matches: it lacks its "re:".
-                assert term.startswith(("re:", "phrase:")) or not re.search(r"\(\?|[|\\\[\]]", term), (rule["id"], name, term)
+                assert term.startswith(("re:", "phrase:")) or not re.search(r"\(\?|[|\\\[\]]", term), \
+                    (rule["id"], name, term)

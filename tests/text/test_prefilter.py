@@ -9,8 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import collectguard
 from collectguard._kinds.text_match import _may_match, _needs

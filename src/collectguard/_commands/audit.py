@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     return 2 if summary.refused else 1 if summary.broken else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("audit", help="replay a call log (JSONL or CSV) and report what broke a rule")
     p.add_argument("log", help="the log: .jsonl or .csv (- for JSONL on stdin)")
     p.add_argument("--policy", required=True)

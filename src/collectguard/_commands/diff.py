@@ -32,7 +32,7 @@ def _sides(args: argparse.Namespace) -> tuple[Side, Side]:
     new_policy = old_policy if same_file else load_policy(new_arg)
     sides = (Side(old_policy, str(args.old), args.old_client, args.old_region),
              Side(new_policy, str(new_arg), args.new_client, args.new_region))
-    for name, side in zip(("old", "new"), sides):
+    for name, side in zip(("old", "new"), sides, strict=False):
         _forcible(side, name)
     return sides
 
@@ -132,7 +132,7 @@ def _decided(side: dict[str, Any], shift: int | None) -> str:
     return text
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("diff", help="replay a call log under two policies and report the decisions that change")
     p.add_argument("old", metavar="OLD", help="the policy in force: a file or a shipped pack's name")
     p.add_argument("new", metavar="NEW", nargs="?",

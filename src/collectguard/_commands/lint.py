@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(problems, args.strict)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("lint", help="check policy files: syntax, schema, ids, overlays, patterns, citations")
     p.add_argument("paths", nargs="+", help="policy files or directories (*.tests.yaml are skipped)")
     p.add_argument("--format", choices=FORMATS, default=None,

@@ -22,11 +22,11 @@ def run(args: argparse.Namespace) -> int:
             rows.append((p.name, p.version, span, p.title or ""))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         for r in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+            print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=False)) + "  " + r[3])
     return 1 if any(p.error for p in packs) else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("packs", help="list the shipped policy packs (use one with --policy NAME)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)

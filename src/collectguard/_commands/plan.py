@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("plan", help="decide planned attempts in time order; give denied ones a time to move to")
     p.add_argument("--policy", required=True)
     p.add_argument("--history", help="contacts already made: JSON lines, a JSON array or CSV (.csv)")

@@ -7,12 +7,14 @@ import inspect
 import logging
 import os
 import signal
+from collections.abc import Callable
+from types import ModuleType
 
 from .._errors import CollectguardError
 
 
-def _positive(kind: type) -> object:
-    def read(text: str) -> object:
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    def read(text: str) -> float:
         try:
             value = kind(text)
         except ValueError:
@@ -23,7 +25,7 @@ def _positive(kind: type) -> object:
     return read
 
 
-def _imports() -> tuple[object, object]:
+def _imports() -> tuple[ModuleType, ModuleType]:
     try:
         import uvicorn
 
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                             lifespan="on", **common)
     from uvicorn.supervisors import Multiprocess
 
-    class Supervisor(Multiprocess):  # type: ignore[misc, valid-type]
+    class Supervisor(Multiprocess):
         def handle_hup(self) -> None:  # uvicorn's own restarts every worker; a reload is enough
             logging.getLogger("collectguard.serve").info("SIGHUP: reloading the policy in every worker")
             for process in self.processes:
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="serve the checks over HTTP/JSON (needs the 'serve' extra)",
                        description="POST /v1/check, /v1/check/batch, /v1/check-note; GET /healthz, /readyz, "
                                    "/metrics, /openapi.json. See docs/serve.md.")

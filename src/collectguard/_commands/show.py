@@ -22,7 +22,7 @@ from .._policy import load_policy
 def merged(policy: Any, client: str | None, region: str | None = None) -> dict[str, Any]:
     """The policy's data as one pack: for ``client`` and ``region``, the overlays that apply
     to them merged in and the others left out (neither given: every overlay kept)."""
-    data = json.loads(json.dumps(policy._doc_data, default=str))  # a plain copy
+    data: dict[str, Any] = json.loads(json.dumps(policy._doc_data, default=str))  # a plain copy
     overlays = data.pop("overlays", []) or []
     if client is not None or region is not None:
         policy._ruleset(client, "--client", region, "--region")  # refused with did-you-mean when unknown
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("show", help="print the policy that applies (layers merged, a client's and a region's "
                        "overlays applied)")
     p.add_argument("--policy", required=True, help="a policy file, or a shipped pack's name")

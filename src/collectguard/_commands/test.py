@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("test", help="run policy test cases (*.tests.yaml beside the policies)")
     p.add_argument("paths", nargs="+", help="case files or directories holding them")
     p.add_argument("-k", dest="keyword", metavar="EXPR",

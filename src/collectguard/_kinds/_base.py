@@ -197,7 +197,7 @@ class Kind:
     name: str
     subject: Subject
     params: type[Params]
-    compile: Callable[[Any, "CompileEnv"], Any]
+    compile: Callable[[Any, CompileEnv], Any]
     summary: str
     facts: Callable[[Any, tuple[Any, ...]], Iterable[tuple[tuple[Any, ...], str, Any]]] | None = None
     lint: Callable[[Any, tuple[Any, ...], Any], list[Any]] = _no_lint

@@ -30,7 +30,7 @@ close it. The facts named must be declared
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -48,10 +48,10 @@ class ContactHoursParams(Params):
 
     from_: str = Field(alias="from", description='start of the allowed window, local time, e.g. "08:00"')
     until: str = Field(description='end of the allowed window (not itself allowed), e.g. "22:00"; "24:00" is midnight')
-    from_fact: Union[str, None] = Field(
+    from_fact: str | None = Field(
         None, description="a declared time fact of the attempt (HH:MM) that can open the window later: "
         "the later of from and the fact applies; absent: from alone")
-    until_fact: Union[str, None] = Field(
+    until_fact: str | None = Field(
         None, description="a declared time fact of the attempt (HH:MM) that can close the window earlier "
         "(that time itself not allowed): the earlier of until and the fact applies; absent: until alone")
 
@@ -62,7 +62,7 @@ class ContactHoursParams(Params):
         return value
 
     @model_validator(mode="after")
-    def _readable(self) -> "ContactHoursParams":
+    def _readable(self) -> ContactHoursParams:
         start, end = wall_time(self.from_), wall_time(self.until)
         if start == end and not (self.whole_day and (self.from_fact or self.until_fact)):
             raise ValueError(f'from and until are both "{self.from_}": the window would be always '

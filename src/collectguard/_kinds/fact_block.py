@@ -8,14 +8,14 @@
 The rule fires when every listed fact matches: a value to equal, or a test
 ``{present: true}``, ``{in: [...]}``, ``{not: ...}``. A fact the attempt does not send is read
 as the pack's declaration says (``absent: false`` reads it as false, so ``{recorded: false}``
-also blocks a call not known to be recorded); the evidence lists such facts as ``not_sent``. Its ``next_allowed_at`` is null: only a
-change of the facts (a new instruction from the creditor) can allow the contact.
+also blocks a call not known to be recorded); the evidence lists such facts as ``not_sent``. Its
+``next_allowed_at`` is null: only a change of the facts (a new instruction from the creditor) can allow the contact.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 from pydantic import Field
 
@@ -24,7 +24,7 @@ from ._base import CompileEnv, Finding, Kind, Needs, Params
 
 
 class FactBlockParams(Params):
-    facts: dict[str, Union[FactTest, Scalar]] = Field(
+    facts: dict[str, FactTest | Scalar] = Field(
         min_length=1, description="the facts that block contact when they all match")
 
 

@@ -32,16 +32,17 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal, Union
+from typing import Any, Literal, cast
 
 from pydantic import Field, PositiveInt, StrictBool, field_validator, model_validator
 
-from .._clock import UTC, day_start, duration
+from .._clock import day_start, duration
+from .._conditions import FactTest, Scalar, _same
 from .._errors import InputError, PolicyError
 from .._history import CountFilter, naive_utc as _naive_utc, utc_of as _utc_of
-from .._conditions import FactTest, Scalar, _same
 from .._vocab import CHANNELS, OUTCOMES, Channel, Direction, Outcome, Party, Reached
 from ._base import CompileEnv, CountGroup, Finding, Kind, Needs, Params
 
@@ -57,10 +58,10 @@ _SLACK = timedelta(days=2)
 
 
 class Window(Params):
-    rolling: Union[str, None] = Field(None, description="a span ending at the attempt: 60m, 1h, 7d")
-    calendar: Union[Literal["day", "week", "month"], None] = Field(
+    rolling: str | None = Field(None, description="a span ending at the attempt: 60m, 1h, 7d")
+    calendar: Literal["day", "week", "month"] | None = Field(
         None, description="the attempt's local calendar day, ISO week or month")
-    calendar_days: Union[PositiveInt, None] = Field(
+    calendar_days: PositiveInt | None = Field(
         None, description="the attempt's local day and the days before it, N days in all")
     before_attempt: StrictBool = Field(
         False, description="only entries before the attempt's instant count (\"within 7 days after a "
@@ -74,7 +75,7 @@ class Window(Params):
         return value
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "Window":
+    def _exactly_one(self) -> Window:
         given = [name for name in ("rolling", "calendar", "calendar_days") if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of rolling, calendar or calendar_days "
@@ -83,32 +84,36 @@ class Window(Params):
 
 
 class Counted(Params):
-    channels: Union[list[Channel], None] = Field(None, description="only entries on these channels")
-    parties: Union[list[Party], None] = Field(None, description="only entries recorded for these parties")
-    outcomes: Union[list[Outcome], None] = Field(None, description="only entries with these outcomes")
-    outcomes_not: Union[list[Outcome], None] = Field(None, description="only entries without these outcomes")
-    directions: Union[list[Direction], None] = Field(
+    channels: list[Channel] | None = Field(None, description="only entries on these channels")
+    parties: list[Party] | None = Field(None, description="only entries recorded for these parties")
+    outcomes: list[Outcome] | None = Field(None, description="only entries with these outcomes")
+    outcomes_not: list[Outcome] | None = Field(None, description="only entries without these outcomes")
+    directions: list[Direction] | None = Field(
         None, description="only entries placed this way: outbound (by the collector) or inbound (by the "
                           "person); an entry without direction counts")
-    reached: Union[list[Reached], None] = Field(
+    reached: list[Reached] | None = Field(
         None, description="only entries that reached these: person, someone_else, machine; an entry "
                           "without reached counts")
-    facts: Union[dict[str, Union[FactTest, Scalar]], None] = Field(
+    facts: dict[str, FactTest | Scalar] | None = Field(
         None, description="only entries whose own facts match (a value, or {in, not}); an entry without "
                           "the fact counts")
 
     @model_validator(mode="after")
-    def _one_outcome_list(self) -> "Counted":
+    def _one_outcome_list(self) -> Counted:
         if self.outcomes is not None and self.outcomes_not is not None:
             raise ValueError("give outcomes or outcomes_not, not both")
         return self
+
+
+def _by_contact() -> list[Literal["contact", "account", "party_id"]]:
+    return ["contact"]
 
 
 class FrequencyCapParams(Params):
     max: PositiveInt = Field(description="the most contacts allowed in the window, this one included")
     window: Window
     same: list[Literal["contact", "account", "party_id"]] = Field(
-        default_factory=lambda: ["contact"], min_length=1,
+        default_factory=_by_contact, min_length=1,
         description="history counts when it has the attempt's value of each of these fields")
     count: Counted = Field(default_factory=Counted, description="which history entries count")
 
@@ -127,17 +132,18 @@ def _fact_tests(facts: dict[str, Any] | None, declared: Any) -> tuple[tuple[str,
     if not facts:
         return None
     check = declared.check_value if declared is not None else (lambda name, value, where: None)
-    tests = []
+    tests: list[tuple[str, Callable[[Any, str], bool]]] = []
     for name, test in facts.items():
         if isinstance(test, FactTest):
-            def match(value: Any, where: str, t: FactTest = test, n: str = name) -> bool:
+            def match_test(value: Any, where: str, t: FactTest = test, n: str = name) -> bool:
                 check(n, value, where + ".facts")
                 return t.matches({n: value}, n)
+            tests.append((name, match_test))
         else:
-            def match(value: Any, where: str, want: Any = test, n: str = name) -> bool:
+            def match_value(value: Any, where: str, want: Any = test, n: str = name) -> bool:
                 check(n, value, where + ".facts")
                 return _same(value, want)
-        tests.append((name, match))
+            tests.append((name, match_value))
     return tuple(tests)
 
 
@@ -206,7 +212,7 @@ class FrequencyCap:
     def _times(self, ctx: Any, key: tuple[Any, ...] | None = None) -> tuple[list[datetime], list[int]]:
         # The search for the next allowed time asks again at later instants: the counted
         # entries stay the same for the whole check.
-        found = ctx.memo.get(self.counts)
+        found: tuple[list[datetime], list[int]] | None = ctx.memo.get(self.counts)
         if found is not None:
             return found
         subject = ctx.subject
@@ -228,7 +234,8 @@ class FrequencyCap:
             first = today.replace(day=1)
             after = (first + timedelta(days=32)).replace(day=1)
         else:
-            first, after = today - timedelta(days=self.days - 1), today + timedelta(days=1)
+            days = cast(int, self.days)  # (no calendar: the window is calendar_days)
+            first, after = today - timedelta(days=days - 1), today + timedelta(days=1)
         return first, after
 
     def _period(self, at: datetime, tz: Any) -> tuple[datetime, datetime]:
@@ -276,7 +283,7 @@ class FrequencyCap:
             steps = [self._next_candidate(times, at, tz) for tz in over]
             if any(step is None for step in steps):
                 return None
-            at = max(steps)  # type: ignore[type-var]
+            at = max(cast("list[datetime]", steps))  # (none is None: see above)
         return None
 
     # -- the check --------------------------------------------------------------------

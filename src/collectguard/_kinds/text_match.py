@@ -30,16 +30,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from pathlib import Path
 from collections.abc import Mapping
-from typing import Any, Literal, Union
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 try:  # the parser behind re, to judge a pattern's shape before it runs
     from re import _parser as _sre_parser  # type: ignore[attr-defined]
 except ImportError:  # Python 3.10
-    import sre_parse as _sre_parser  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef, unused-ignore]  # (used on Python 3.10)
 
 from .._backtrack import exponential
 from .._conditions import Condition
@@ -54,7 +54,8 @@ from ._base import CompileEnv, Finding, Kind, Params
 # inside "1,1,1,…" no match is tried again, so a long list of numbers is read in linear time.
 _NUM = r"(?<![0-9])(?<![0-9],)[0-9][0-9,]*(?:\.[0-9]+)?"
 _UNIT = r"(?:万|千|百|亿|w(?![a-z])|k(?![a-z]))"
-_CURRENCY = r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))"
+_CURRENCY = (r"(?:元整|元|圆整|圆|块钱|块|蚊|rmb(?![a-z])|yuan|dollars?|usd(?![a-z])|pesos?(?![a-z])"
+             r"|ringgit(?![a-z])|baht(?![a-z])|rupees?(?![a-z]))")
 # 参 is the Traditional 參 folded: in amounts written out (參萬) it is the numeral 叁.
 _CJK_DIGIT = "零〇一二两三四五六七八九十壹贰叁参肆伍陆柒捌玖拾"
 _CJK_NUMBER = rf"[{_CJK_DIGIT}百千万亿佰仟]+"
@@ -86,8 +87,11 @@ MACROS = {
             r"|(?:ending|ends) (?:in |with )?[0-9]{4}|last (?:four|4) digits)",
     "cjk_number": _CJK_NUMBER,
     # A share of the money: 30%, 30 percent, 7折, 七折, 六五折 (a price at 70% of it).
-    "percent": rf"(?:(?:(?<![0-9.])[0-9]{{1,3}}(?:\.[0-9]+)?|(?<![a-z])(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
-               rf"|(?<![0-9])[1-9](?:\.[0-9])?折|[一二三四五六七八九]{{1,2}}折)",
+    "percent": r"(?:(?:(?<![0-9.])[0-9]{1,3}(?:\.[0-9]+)?"
+               r"|(?<![a-z])(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+               r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+               r"\s?(?:%|％|percent(?![a-z])|per cent(?![a-z]))"
+               r"|(?<![0-9])[1-9](?:\.[0-9])?折|[一二三四五六七八九]{1,2}折)",
 }
 _MACRO_NAMES = frozenset(MACROS)
 
@@ -98,7 +102,7 @@ _SENTENCE_END = "。；;！!？?\n"
 class TermGroup(Params):
     any: list[str] = Field(min_length=1, description="terms (folded literals) or 're:' regular expressions")
     cleared_by: list[str] = Field(default_factory=list, description="names of cues that clear this group's matches")
-    unless: Union[Condition, None] = Field(None, description="the group is ignored where this matches the note's context")
+    unless: Condition | None = Field(None, description="the group is ignored where this matches the note's context")
 
 
 class Cue(Params):
@@ -107,7 +111,7 @@ class Cue(Params):
     after: int = Field(0, ge=0, le=80, description="reach, in characters, after a match")
 
     @model_validator(mode="after")
-    def _reaches(self) -> "Cue":
+    def _reaches(self) -> Cue:
         if not self.before and not self.after:
             raise ValueError("a cue needs before or after: how many characters it reaches")
         return self
@@ -120,7 +124,7 @@ class Learned(Params):
                              "fires the rule")
     evidence: int = Field(3, ge=1, le=10, description="how many of the features that weighed most towards "
                           "the rule a decision names as its evidence")
-    unless: Union[Condition, None] = Field(None, description="the model is not asked where this matches the "
+    unless: Condition | None = Field(None, description="the model is not asked where this matches the "
                                            "note's context")
     cleared_by: list[str] = Field(default_factory=list, description="cues that clear what the model read "
                                   "near them, as they clear a group's terms (a refusal, the other party's "
@@ -129,10 +133,11 @@ class Learned(Params):
 
 class TextMatchParams(Params):
     groups: dict[str, TermGroup] = Field(min_length=1, description="named term groups")
-    fire_when: list[list[str]] = Field(min_length=1, description="alternatives; each a list of groups that must all match in one scope unit")
+    fire_when: list[list[str]] = Field(min_length=1, description="alternatives; each a list of groups that must all "
+                                       "match in one scope unit")
     cues: dict[str, Cue] = Field(default_factory=dict, description="named cues that clear matches nearby")
     scope: Literal["sentence", "clause", "text"] = Field("sentence", description="where co-occurring groups must be")
-    learned: Union[Learned, None] = Field(None, description="a learned scorer beside the phrases: the rule "
+    learned: Learned | None = Field(None, description="a learned scorer beside the phrases: the rule "
                                           "also fires where its score reaches the threshold")
 
     @field_validator("fire_when")
@@ -143,7 +148,7 @@ class TextMatchParams(Params):
         return value
 
     @model_validator(mode="after")
-    def _names_exist(self) -> "TextMatchParams":
+    def _names_exist(self) -> TextMatchParams:
         for alternative in self.fire_when:
             for name in alternative:
                 if name not in self.groups:
@@ -506,7 +511,7 @@ def _trie_node(node: dict[str, Any]) -> str:
 class _Group:
     __slots__ = ("name", "pattern", "cues", "unless")
 
-    def __init__(self, name: str, spec: TermGroup, cues: dict[str, "_Cue"], rule_id: str,
+    def __init__(self, name: str, spec: TermGroup, cues: dict[str, _Cue], rule_id: str,
                  lexicons: Mapping[str, tuple[str, ...]]) -> None:
         self.name = name
         self.pattern = compile_terms(spec.any, f"groups.{name}", lexicons)
@@ -666,9 +671,12 @@ class TextMatch:
             spans = []
             for start, end in group.pattern.finditer(text, present):
                 cue = None
-                if group.cues and clause_starts is None:
-                    clause_starts = _breaks(text, None)
-                clause = _clause(text, clause_starts, start, end) if group.cues else (0, 0)
+                if group.cues:
+                    if clause_starts is None:
+                        clause_starts = _breaks(text, None)
+                    clause = _clause(text, clause_starts, start, end)
+                else:
+                    clause = (0, 0)
                 for candidate in group.cues:
                     hit = candidate.clears(text, start, end, clause, present)
                     if hit is not None:
@@ -704,7 +712,8 @@ class TextMatch:
         return sorted(hits, key=lambda h: (h[1], h[2]))
 
     def _evidence(self, note: Any, hits: list[tuple[str, int, int]]) -> dict[str, Any]:
-        spans, terms = [], {}
+        spans: list[dict[str, Any]] = []
+        terms: dict[str, list[str]] = {}
         seen = set()
         for name, s, e in hits:
             start, end = note.normalized.original_span(s, e)
