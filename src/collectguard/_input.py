@@ -142,7 +142,10 @@ def read_attempt(value: Any, default_zones: tuple[Any, ...] | None, where: str =
     data = _as_mapping(value, where, "an object with at, channel, party and contact")
     _unknown_keys(data, _ATTEMPT_FIELDS, where)
     contact = data.get("contact")
-    if not isinstance(contact, str) or not contact:
+    if contact is not None and not isinstance(contact, str):
+        raise InputError(f"{where}.contact: expected a string (the number or address to be contacted), "
+                         f"got {type(contact).__name__}")
+    if not contact:
         raise InputError(f"{where}.contact: missing or empty (the number or address to be contacted)")
     relation = data.get("relation")
     if relation is not None:
