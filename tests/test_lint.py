@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import collectguard
 from collectguard._lint import lint_file
 from collectguard.cli import main
 from conftest import PACK, ROOT
@@ -154,3 +155,18 @@ def test_load_and_lint_place_a_problem_alike() -> None:
             assert (exc.line, exc.column) in places, (path.name, exc, places)
             checked += 1
     assert checked >= 30
+
+
+def test_lint_reports_every_duplicate_key_and_goes_on_to_the_schema(tmp_path) -> None:
+    # One round of fixes needs one round of lint: a duplicate key no longer hides the rest.
+    path = tmp_path / "p.yaml"
+    path.write_text("id: acme\nversion: '1'\nversion: '2'\ntimezone: Asia/Shanghai\nrules:\n"
+                    "  - {id: hours, kind: contact-hours, params: {from: '08:00', until: '21:00'}, message: m,"
+                    " citation: c}\n"
+                    "  - {id: hours, kind: contact-hours, params: {from: '08:00', until: '25:00'}, message: m,"
+                    " citation: c}\n", encoding="utf-8")
+    checks = [p.check for p in lint_file(path)]
+    assert checks.count("duplicate-key") == 1
+    assert "duplicate-id" in checks and "invalid-value" in checks
+    with pytest.raises(collectguard.PolicyError, match="duplicate key 'version'"):
+        collectguard.load_policy(path)                     # loading still stops at the first

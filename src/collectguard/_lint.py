@@ -40,10 +40,10 @@ def lint_file(path: str | Path) -> list[PolicyError]:
 
 def lint_text(text: str, path: str) -> list[PolicyError]:
     try:
-        doc = load(text, path)
+        doc = load(text, path, every_duplicate=True)
     except PolicyError as exc:
         return [exc]
-    problems = _yaml11(doc)
+    problems = list(doc.duplicates or ()) + _yaml11(doc)
     if is_layer(doc):  # a layer over another pack: checked as it loads, merged with the packs below
         from ._policy import parse_policy
 
@@ -54,12 +54,33 @@ def lint_text(text: str, path: str) -> list[PolicyError]:
         return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.check))
     spec, found = validate(doc)
     problems += found
+    if spec is None:
+        problems += _raw_duplicate_ids(doc)  # the schema failed: what can still be read of the rules
     if spec is not None:
         problems += rule_problems(doc, spec)
         problems += _semantics(doc, spec)
         problems += _lexicon_problems(doc, spec)
         problems += _zone_problems(doc, spec)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.check))
+
+
+def _raw_duplicate_ids(doc: Document) -> list[PolicyError]:
+    """Duplicate rule ids, read from the file as written (when the schema check failed and
+    no spec was built, so that one round of fixes needs one round of lint)."""
+    rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    out: list[PolicyError] = []
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        if rule_id in seen:
+            line, col = doc.position(("rules", i, "id"))
+            out.append(PolicyError(f"rules[{i}].id: duplicate rule id '{rule_id}' (also rules[{seen[rule_id]}])",
+                                   path=doc.path, line=line, column=col, check="duplicate-id",
+                                   hint="rule ids must be unique: overlays and reasons name rules by id"))
+        seen.setdefault(rule_id, i)
+    return out
 
 
 def _yaml11(doc: Document) -> list[PolicyError]:

@@ -56,6 +56,9 @@ class Document:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     plain_strings: dict[Path, str] = field(default_factory=dict)
+    # Loaded for lint (``load(..., every_duplicate=True)``): each duplicate key, its first
+    # value kept, so that lint goes on to report everything else too.
+    duplicates: list[PolicyError] | None = None
 
     def position(self, loc: Path, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at ``loc``, or of its nearest ancestor."""
@@ -69,15 +72,17 @@ class Document:
         return self.values.get((), (None, None))
 
 
-def load(text: str, path: str) -> Document:
-    """Parse one YAML document; raise PolicyError naming the place on any problem."""
+def load(text: str, path: str, *, every_duplicate: bool = False) -> Document:
+    """Parse one YAML document; raise PolicyError naming the place on any problem.
+    ``every_duplicate`` (lint): a duplicate key is listed in ``doc.duplicates`` and the
+    first value kept, instead of stopping the load."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise PolicyError("the file is empty", path=path, line=1, column=1,
                               hint="a policy needs at least id, version and rules", check="yaml-syntax")
-        doc = Document(data=None, path=path)
+        doc = Document(data=None, path=path, duplicates=[] if every_duplicate else None)
         # Aliases can make a small file stand for an exponential tree (an alias bomb):
         # its expanded size is counted on the node graph before anything is built.
         _bounded(node, path)
@@ -165,10 +170,14 @@ def _build(loader: Any, node: yaml.Node, loc: Path, doc: Document) -> Any:
             if key in out:
                 line, col = _mark(key_node)
                 first = doc.keys.get(loc + (key,), (None, None))[0]
-                raise PolicyError(f"duplicate key '{key}' (first given on line {first})", path=doc.path,
-                                  line=line, column=col,
-                                  hint="YAML keeps only the last value silently; merge the two or remove one",
-                                  check="duplicate-key")
+                problem = PolicyError(f"duplicate key '{key}' (first given on line {first})", path=doc.path,
+                                      line=line, column=col,
+                                      hint="YAML keeps only the last value silently; merge the two or remove one",
+                                      check="duplicate-key")
+                if doc.duplicates is None:
+                    raise problem
+                doc.duplicates.append(problem)
+                continue
             doc.keys[loc + (key,)] = _mark(key_node)
             out[key] = _build(loader, value_node, loc + (key,), doc)
         doc.values.pop(loc + ("<key>",), None)
