@@ -334,3 +334,12 @@ def test_a_context_name_must_be_declared(capsys, tmp_path) -> None:
 def test_an_attempt_case_still_needs_its_name(capsys, tmp_path) -> None:
     code, out, _ = _run(capsys, tmp_path, CASES.replace("  - name: night is denied\n    attempt", "  - attempt"))
     assert code == 2 and "an attempt case needs a name" in out
+
+
+def test_a_policy_given_to_collectguard_test_is_named_as_one(tmp_path, capsys) -> None:
+    policy = tmp_path / "acme.yaml"
+    policy.write_text((ROOT / "rules" / "us-reg-f.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["test", str(policy)]) == 2
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "a policy, not a case file" in said and "acme.tests.yaml" in said

@@ -196,6 +196,13 @@ def load_cases(path: str | Path, policies: dict[Path, Policy] | None = None,
     if not isinstance(doc.data, dict):
         return None, [PolicyError("a case file is a mapping of policy, defaults and cases", path=name, line=1,
                                   column=1, check="wrong-type", hint="start the file with policy: and cases:")]
+    if "cases" not in doc.data and {"rules", "id"} <= doc.data.keys():
+        # A policy given where its case file was meant: say so once, not key by key.
+        beside = Path(name).with_suffix("").name + ".tests.yaml"
+        return None, [PolicyError("a policy, not a case file: collectguard test runs a policy's case files",
+                                  path=name, line=1, column=1, check="wrong-type",
+                                  hint=f"run collectguard test on its case file ({beside}) or on the folder; "
+                                       f"check the policy itself with collectguard lint {name}")]
     try:
         spec = CaseFile.model_validate(doc.data)
     except ValidationError as exc:
