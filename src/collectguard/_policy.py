@@ -251,8 +251,10 @@ class Policy:
         else:
             rs = self._ruleset(client, "attempt.client", subject.region, "attempt.region")
         at = subject.at
-        if self._bounded:
-            self._in_force(at)
+        if self._bounded:  # (inline: this runs before every dial)
+            first, after = self._in_force_from, self._in_force_until
+            if (first is not None and at < first) or (after is not None and at >= after):
+                self._in_force(at)
         ctx = _Context(subject, history)
         day = self._day(at) if rs.dated else None
         fired: list[tuple[CompiledRule, Finding]] = []
