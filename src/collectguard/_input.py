@@ -150,9 +150,11 @@ def read_attempt(value: Any, default_zones: tuple[Any, ...] | None, where: str =
     relation = data.get("relation")
     if relation is not None:
         _choice(relation, _RELATIONS, f"{where}.relation", "relation")
-    facts = data.get("facts") or {}
-    if not isinstance(facts, Mapping):
-        raise InputError(f"{where}.facts: expected an object of case facts")
+    facts = data.get("facts")
+    if facts is None:
+        facts = {}
+    elif not isinstance(facts, Mapping):  # [] or "" or false is not "no facts"
+        raise InputError(f"{where}.facts: expected an object of case facts, got {type(facts).__name__}")
     return Subject(
         at=read_time(data.get("at"), f"{where}.at"),
         channel=_choice(data.get("channel"), _CHANNELS, f"{where}.channel", "channel"),
@@ -276,9 +278,11 @@ def read_context(value: Any, where: str = "context") -> NoteSubject:
     channel = data.get("channel")
     if channel is not None:
         _choice(channel, _CHANNELS, f"{where}.channel", "channel")
-    facts = data.get("facts") or {}
-    if not isinstance(facts, Mapping):
-        raise InputError(f"{where}.facts: expected an object of case facts")
+    facts = data.get("facts")
+    if facts is None:
+        facts = {}
+    elif not isinstance(facts, Mapping):  # [] or "" or false is not "no facts"
+        raise InputError(f"{where}.facts: expected an object of case facts, got {type(facts).__name__}")
     return NoteSubject(
         party=_choice(data.get("party"), _PARTIES, f"{where}.party", "party"),
         relation=relation,
