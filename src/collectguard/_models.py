@@ -34,8 +34,8 @@ class _AttemptKeys(TypedDict):
     contact: str
 
 
-class AttemptDict(_AttemptKeys, total=False):
-    """An attempt as a dict (what ``check_attempt`` and ``session.check`` take): the fields of :class:`Attempt`."""
+class _ContactFields(TypedDict, total=False):
+    """The optional fields an attempt and a history entry share."""
 
     relation: Relation | None
     account: str | None
@@ -44,6 +44,10 @@ class AttemptDict(_AttemptKeys, total=False):
     region: str | None
     timezone: str | list[str] | None
     facts: Mapping[str, Any]
+
+
+class AttemptDict(_AttemptKeys, _ContactFields, total=False):
+    """An attempt as a dict (what ``check_attempt`` and ``session.check`` take): the fields of :class:`Attempt`."""
 
 
 class _HistoryEntryKeys(TypedDict):
@@ -51,21 +55,14 @@ class _HistoryEntryKeys(TypedDict):
     channel: Channel
 
 
-class HistoryEntryDict(_HistoryEntryKeys, total=False):
+class HistoryEntryDict(_HistoryEntryKeys, _ContactFields, total=False):
     """A contact that took place, as a dict: the fields of :class:`HistoryEntry`. Only
     ``at`` and ``channel`` are required: a cap counts an entry that does not say its party
     wherever any party would count, and refuses an entry without the field it counts by
     (``contact``, ``account``, ``party_id``) when it would count it."""
 
     party: Party | None
-    relation: Relation | None
     contact: str | None
-    account: str | None
-    party_id: str | None
-    client: str | None
-    region: str | None
-    timezone: str | list[str] | None
-    facts: Mapping[str, Any]
     outcome: Outcome | None
     direction: Direction | None
     reached: Reached | None
