@@ -158,9 +158,9 @@ class Policy:
         or reads as a misspelling of one the pack names (MA, us-ma, US-MA with a space,
         US-ZZ beside US-AZ): a misspelt region must not lose the state's rules. Any other
         region gets the rules for everywhere."""
-        known = sorted(self._region_names | set(self._by_region))
         if region in self._by_region:
-            return
+            return  # a region the pack lists (its zones): the common case, before any work
+        known = sorted(self._region_names | set(self._by_region))
         near = [k for k in known if k.lower() == region.strip().lower() or k.endswith("-" + region.strip().upper())]
         close = near or get_close_matches(region.upper(), known, n=1, cutoff=0.75)
         hint = f"did you mean '{close[0]}'?" if close else (
