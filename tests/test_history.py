@@ -36,3 +36,18 @@ def test_a_cap_counts_calls_to_the_same_number_written_another_way(written: str)
     other = policy.check_attempt({**CALL, "at": "2026-11-23T21:30:00+08:00", "contact": "+86 21 5555 0102"},
                                  history)
     assert other.allowed
+
+
+def test_a_session_counts_the_number_however_it_was_recorded() -> None:
+    # Sessions (and so plan and audit) index history by contact: the same form as a check.
+    policy = collectguard.load_policy("cn-card-collection")
+    history = [{"at": f"2026-11-23T21:{m:02d}:00+08:00", "channel": "call", "party": "third_party",
+                "contact": "+86-21-5555-0101", "outcome": "no_answer"} for m in (5,)]
+    session = policy.session(history)
+    session.record({**CALL, "at": "2026-11-23T21:20:00+08:00", "contact": "+86 21 5555 0101"}, "no_answer")
+    decision = session.check({**CALL, "at": "2026-11-23T21:30:00+08:00", "contact": "+862155550101"})
+    assert decision.denied_by == ["third-party-hourly-cap"]
+    assert decision == policy.check_attempt({**CALL, "at": "2026-11-23T21:30:00+08:00", "contact": "+862155550101"},
+                                            history + [{"at": "2026-11-23T21:20:00+08:00", "channel": "call",
+                                                        "party": "third_party", "contact": "+86 21 5555 0101",
+                                                        "outcome": "no_answer"}])

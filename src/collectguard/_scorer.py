@@ -139,36 +139,18 @@ class WeightIndex:
 
 
 class LinearModel:
-    """One rule's weights, read from a model file."""
+    """One rule's weights, read from a model file; the file's :class:`WeightIndex` finds a
+    note's weighed features for all its rules at once."""
 
-    __slots__ = ("rule", "bias", "weights", "source", "data", "index")
+    __slots__ = ("rule", "bias", "weights", "source", "index")
 
-    def __init__(self, rule: str, bias: float, weights: dict[str, float], source: str, data: Any = None,
-                 index: WeightIndex | None = None) -> None:
-        self.rule, self.bias, self.weights, self.source = rule, bias, weights, source
-        self.data = data  # the whole file as read, for the other rules of the same policy
-        self.index = index  # shared by the rules of the same file (see load_models)
-
-    def score(self, text: str, found: list[tuple[str, int, int]] | None = None
-              ) -> tuple[float, list[tuple[float, str, int, int]]]:
-        """The probability the rule is broken, and the features present with their weights
-        (``found``: the text's features, when already read for another rule)."""
-        weights = self.weights
-        present: list[tuple[float, str, int, int]] = []
-        for feature, start, end in (features(text) if found is None else found):
-            weight = weights.get(feature)
-            if weight is not None:
-                present.append((weight, feature, start, end))
-        return self.rescore(present), present
-
-
-    def score_present(self, present: list[tuple[float, str, int, int]]) -> float:
-        """The probability from the features present (as :meth:`WeightIndex.present` finds them)."""
-        return self.rescore(present)
+    def __init__(self, rule: str, bias: float, weights: dict[str, float], source: str, index: WeightIndex) -> None:
+        self.rule, self.bias, self.weights, self.source, self.index = rule, bias, weights, source, index
 
     def rescore(self, present: list[tuple[float, str, int, int]]) -> float:
-        """The score from these features alone (some were cleared). A feature counts once
-        however often it occurs: the model was trained on which features a text has."""
+        """The probability from these features (all present, or those left once some were
+        cleared). A feature counts once however often it occurs: the model was trained on
+        which features a text has."""
         total = self.bias + sum({p[1]: p[0] for p in present}.values())
         return 0.0 if total < -30 else 1.0 / (1.0 + math.exp(-total))
 
@@ -180,23 +162,13 @@ def load_models(path: Path) -> dict[str, LinearModel]:
     rules = data.get("rules")
     if not isinstance(rules, dict):
         raise ValueError(f"model file {path}: rules must map each rule id to its bias and weights")
-    models = {rule: load_model(path, rule, data) for rule in rules}
-    index = WeightIndex({rule: m.weights for rule, m in models.items()})
-    for model in models.values():
-        model.index = index
-    return models
+    read = {rule: _rule_weights(path, rule, entry) for rule, entry in rules.items()}
+    index = WeightIndex({rule: weights for rule, (_, weights) in read.items()})
+    return {rule: LinearModel(rule, bias, weights, path.name, index) for rule, (bias, weights) in read.items()}
 
 
-def load_model(path: Path, rule: str, data: Any = None) -> LinearModel:
-    """The weights for ``rule`` in the model file at ``path`` (or in ``data``, the same file
-    already read); ValueError says what is wrong."""
-    if data is None:
-        data = _read(path)
-    rules = data.get("rules")
-    if not isinstance(rules, dict) or rule not in rules:
-        known = ", ".join(sorted(rules)) if isinstance(rules, dict) else "none"
-        raise ValueError(f"model file {path}: has no weights for rule '{rule}' (it has: {known})")
-    entry = rules[rule]
+def _rule_weights(path: Path, rule: str, entry: Any) -> tuple[float, dict[str, float]]:
+    """One rule's bias and weights, each a finite number; ValueError names what is wrong."""
     bias = entry.get("bias") if isinstance(entry, dict) else None
     weights = entry.get("weights") if isinstance(entry, dict) else None
     if not isinstance(bias, (int, float)) or isinstance(bias, bool) or not math.isfinite(bias):
@@ -206,7 +178,7 @@ def load_model(path: Path, rule: str, data: Any = None) -> LinearModel:
     for feature, weight in weights.items():
         if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not math.isfinite(weight):
             raise ValueError(f"model file {path}: rules.{rule}.weights[{feature!r}] must be a finite number")
-    return LinearModel(rule, float(bias), {str(k): float(v) for k, v in weights.items()}, path.name, data)
+    return float(bias), {str(k): float(v) for k, v in weights.items()}
 
 
 def _read(path: Path) -> dict[str, Any]:

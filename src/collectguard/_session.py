@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._decision import Decision
 from ._errors import InputError
-from ._history import CountFilter, History, _missing, naive_utc
+from ._history import CountFilter, History, _missing, naive_utc, same_contact
 from ._input import (
     DIRECTION_SET,
     OUTCOME_SET,
@@ -71,6 +71,8 @@ class _Indexed(History):
         self.live_from = 0
 
     def _tracks(self, name: str) -> dict[Any, _Track]:
+        """The tracks by value of ``name`` (a contact by its same_contact form: two spellings
+        of one number are one track, as a check without a session counts them)."""
         tracks = self._by_key.get(name)
         if tracks is None:
             tracks = {}
@@ -78,9 +80,10 @@ class _Indexed(History):
                 if raw is None:
                     continue  # forgotten
                 data = raw if type(raw) is dict else history_entry(raw, position)
-                track = tracks.get(data.get(name))
+                value = _track_key(name, data.get(name))
+                track = tracks.get(value)
                 if track is None:
-                    tracks[data.get(name)] = _Track([position])
+                    tracks[value] = _Track([position])
                 else:
                     track.positions.append(position)
             self._by_key[name] = tracks
@@ -92,7 +95,8 @@ class _Indexed(History):
         # Every entry is kept whatever ``at - lookback`` says: what is too old for this
         # attempt may count for a later one.
         tracks = self._tracks(same[0])
-        track = tracks.get(values[0])
+        wanted = _track_key(same[0], values[0])
+        track = tracks.get(wanted)
         if track is not None:
             key = filt.key
             for c_same, c_values, c_filt, found in track.caps:
@@ -106,7 +110,7 @@ class _Indexed(History):
                 if raw is not None:
                     _missing(history_entry(raw, missing), missing, same[0], rule_id, filt)
         if track is None:
-            track = tracks[values[0]] = _Track([])
+            track = tracks[wanted] = _Track([])
         base = self.base
         subset = History([self.entries[p - base] for p in track.positions], track.positions)
         found = subset.counted(same, values, filt, rule_id)
@@ -119,7 +123,7 @@ class _Indexed(History):
         position = self.base + len(self.entries)
         self.entries.append(entry)
         for name, tracks in self._by_key.items():
-            value = entry.get(name)
+            value = _track_key(name, entry.get(name))
             track = tracks.get(value)
             if track is None:
                 tracks[value] = _Track([position])
@@ -258,3 +262,7 @@ class Session:
         with self._lock:
             self._history.add(entry)
             self.wheres.append(where)
+
+
+def _track_key(name: str, value: Any) -> Any:
+    return same_contact(value) if name == "contact" and type(value) is str else value

@@ -613,14 +613,11 @@ class TextMatch:
         # The features are the same for every rule's model: read once per note, and looked
         # up once for every rule of the model file.
         index = self.model.index
-        if index is not None:
-            by_rule = note.memo.get(index)
-            if by_rule is None:
-                by_rule = note.memo[index] = index.present(self._features(note))
-            present = by_rule.get(self.model.rule, [])
-            score = self.model.score_present(present)
-        else:
-            score, present = self.model.score(note.normalized.text, self._features(note))
+        by_rule = note.memo.get(index)
+        if by_rule is None:
+            by_rule = note.memo[index] = index.present(self._features(note))
+        present = by_rule.get(self.model.rule, [])
+        score = self.model.rescore(present)
         if score < self.threshold or not self.model_cues:
             return score, present
         # Would fire: what it read near a refusal (or another clearing cue) does not count.
